@@ -21430,7 +21430,7 @@ func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.Co
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Line1)
 }
 func (ec *executionContext) fieldContext_Address_line1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21441,7 +21441,7 @@ func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.Co
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Line2)
 }
 func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21452,7 +21452,7 @@ func (ec *executionContext) _Address_city(ctx context.Context, field graphql.Col
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.City)
 }
 func (ec *executionContext) fieldContext_Address_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21463,7 +21463,7 @@ func (ec *executionContext) _Address_region(ctx context.Context, field graphql.C
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_Address_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21474,7 +21474,7 @@ func (ec *executionContext) _Address_postalCode(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PostalCode)
 }
 func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_country(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21485,30 +21485,18 @@ func (ec *executionContext) _Address_country(ctx context.Context, field graphql.
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
 }
 func (ec *executionContext) fieldContext_Address_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApiKey_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ApiKey", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ApiKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21519,30 +21507,18 @@ func (ec *executionContext) _ApiKey_name(ctx context.Context, field graphql.Coll
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_ApiKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ApiKey", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v apikey1.Role) graphql.Marshaler {
-			return ec.marshalNApiKeyRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋapikeyᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApiKey_role(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNApiKeyRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋapikeyᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenApiKeyRole)
+	return scalarFieldContext("ApiKey", field, false, false, childOfApiKeyRole)
 }
 
 func (ec *executionContext) _ApiKey_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21553,260 +21529,128 @@ func (ec *executionContext) _ApiKey_prefix(ctx context.Context, field graphql.Co
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Prefix)
 }
 func (ec *executionContext) fieldContext_ApiKey_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ApiKey", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApiKey_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastUsedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastUsedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_revokedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RevokedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ApiKey_revokedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RevokedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Appointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Appointment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Appointment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_clientID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Appointment_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_practitionerID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_practitionerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PractitionerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_practitionerID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PractitionerID)
 }
 func (ec *executionContext) fieldContext_Appointment_practitionerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_createdByID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_createdByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Appointment_createdByID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedByID)
 }
 func (ec *executionContext) fieldContext_Appointment_createdByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_startsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_Appointment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_endsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_Appointment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21817,7 +21661,7 @@ func (ec *executionContext) _Appointment_timeZone(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Appointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21828,76 +21672,40 @@ func (ec *executionContext) _Appointment_location(ctx context.Context, field gra
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_Appointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_practiceLocationID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PracticeLocationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Appointment_practiceLocationID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PracticeLocationID)
 }
 func (ec *executionContext) fieldContext_Appointment_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_addressSource(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_addressSource(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AddressSource, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *appointment.AddressSource) graphql.Marshaler {
-			return ec.marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Appointment_addressSource(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AddressSource)
 }
 func (ec *executionContext) fieldContext_Appointment_addressSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenAppointmentAddressSource)
+	return scalarFieldContext("Appointment", field, false, false, childOfAppointmentAddressSource)
 }
 
 func (ec *executionContext) _Appointment_heldAtContactLinkID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_heldAtContactLinkID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HeldAtContactLinkID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Appointment_heldAtContactLinkID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HeldAtContactLinkID)
 }
 func (ec *executionContext) fieldContext_Appointment_heldAtContactLinkID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_telehealthURL(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21908,30 +21716,18 @@ func (ec *executionContext) _Appointment_telehealthURL(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TelehealthURL)
 }
 func (ec *executionContext) fieldContext_Appointment_telehealthURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.Status) graphql.Marshaler {
-			return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Appointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenAppointmentStatus)
+	return scalarFieldContext("Appointment", field, false, false, childOfAppointmentStatus)
 }
 
 func (ec *executionContext) _Appointment_cancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21942,30 +21738,18 @@ func (ec *executionContext) _Appointment_cancellationReason(ctx context.Context,
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancellationReason)
 }
 func (ec *executionContext) fieldContext_Appointment_cancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_cancelledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Appointment_cancelledAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelledAt)
 }
 func (ec *executionContext) fieldContext_Appointment_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21976,53 +21760,29 @@ func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Appointment_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_serviceID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_serviceID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ServiceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Appointment_serviceID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ServiceID)
 }
 func (ec *executionContext) fieldContext_Appointment_serviceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_bookedVia(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookedVia, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
-			return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_bookedVia(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookedVia)
 }
 func (ec *executionContext) fieldContext_Appointment_bookedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenBookedVia)
+	return scalarFieldContext("Appointment", field, false, false, childOfBookedVia)
 }
 
 func (ec *executionContext) _Appointment_client(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22313,7 +22073,7 @@ func (ec *executionContext) _Appointment_heldAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _Appointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22336,7 +22096,7 @@ func (ec *executionContext) _Appointment_startsAtLocal(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_startsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22359,30 +22119,18 @@ func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_endsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _AppointmentAddress_source(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentAddress_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.AddressSource) graphql.Marshaler {
-			return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentAddress_source(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errNoChildrenAppointmentAddressSource)
+	return scalarFieldContext("AppointmentAddress", field, false, false, childOfAppointmentAddressSource)
 }
 
 func (ec *executionContext) _AppointmentAddress_contactLink(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
@@ -22425,7 +22173,7 @@ func (ec *executionContext) _AppointmentAddress_label(ctx context.Context, field
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errNoChildrenString)
+	return scalarFieldContext("AppointmentAddress", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _AppointmentAddress_address(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
@@ -22461,95 +22209,47 @@ func (ec *executionContext) fieldContext_AppointmentAddress_address(_ context.Co
 }
 
 func (ec *executionContext) _AppointmentChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenID)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _AppointmentChange_action(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Action) graphql.Marshaler {
-			return ec.marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_action(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenAppointmentChangeAction)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfAppointmentChangeAction)
 }
 
 func (ec *executionContext) _AppointmentChange_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_startsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AppointmentChange_previousStartsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_previousStartsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreviousStartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_previousStartsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreviousStartsAt)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_previousStartsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AppointmentChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22560,53 +22260,29 @@ func (ec *executionContext) _AppointmentChange_reason(ctx context.Context, field
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenString)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _AppointmentChange_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Actor) graphql.Marshaler {
-			return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTimelineActor)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTimelineActor)
 }
 
 func (ec *executionContext) _AppointmentChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AppointmentChange_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22777,7 +22453,7 @@ func (ec *executionContext) _AppointmentConnection_totalCount(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AppointmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("AppointmentConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _AppointmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
@@ -22813,26 +22489,14 @@ func (ec *executionContext) fieldContext_AppointmentEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _AppointmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("AppointmentEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Attachment_filename(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
@@ -22843,7 +22507,7 @@ func (ec *executionContext) _Attachment_filename(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Filename)
 }
 func (ec *executionContext) fieldContext_Attachment_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Attachment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Attachment_contentType(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
@@ -22854,7 +22518,7 @@ func (ec *executionContext) _Attachment_contentType(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_Attachment_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Attachment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Attachment_size(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
@@ -22865,53 +22529,29 @@ func (ec *executionContext) _Attachment_size(ctx context.Context, field graphql.
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Size)
 }
 func (ec *executionContext) fieldContext_Attachment_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Attachment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _AvailableSlot_start(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailableSlot_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AvailableSlot_start(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AvailableSlot", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerId(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PractitionerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PractitionerID)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenID)
+	return scalarFieldContext("AvailableSlot", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
@@ -22922,7 +22562,7 @@ func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context,
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PractitionerName)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenString)
+	return scalarFieldContext("AvailableSlot", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_linkId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -22945,7 +22585,7 @@ func (ec *executionContext) _BilledTo_linkId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_linkId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errNoChildrenID)
+	return scalarFieldContext("BilledTo", field, true, true, childOfID)
 }
 
 func (ec *executionContext) _BilledTo_contactId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -22968,7 +22608,7 @@ func (ec *executionContext) _BilledTo_contactId(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_contactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errNoChildrenID)
+	return scalarFieldContext("BilledTo", field, true, true, childOfID)
 }
 
 func (ec *executionContext) _BilledTo_name(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -22979,7 +22619,7 @@ func (ec *executionContext) _BilledTo_name(ctx context.Context, field graphql.Co
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BilledTo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_organizationReference(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -22990,7 +22630,7 @@ func (ec *executionContext) _BilledTo_organizationReference(ctx context.Context,
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.OrganizationReference)
 }
 func (ec *executionContext) fieldContext_BilledTo_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_email(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23001,7 +22641,7 @@ func (ec *executionContext) _BilledTo_email(ctx context.Context, field graphql.C
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_BilledTo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_address(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23037,26 +22677,14 @@ func (ec *executionContext) fieldContext_BilledTo_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _BookablePractitioner_id(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookablePractitioner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BookablePractitioner_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errNoChildrenID)
+	return scalarFieldContext("BookablePractitioner", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
@@ -23067,30 +22695,18 @@ func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, fiel
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookablePractitioner", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_id(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BookableService_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_BookableService_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenID)
+	return scalarFieldContext("BookableService", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _BookableService_name(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23101,7 +22717,7 @@ func (ec *executionContext) _BookableService_name(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BookableService_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_description(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23112,7 +22728,7 @@ func (ec *executionContext) _BookableService_description(ctx context.Context, fi
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_BookableService_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23123,30 +22739,18 @@ func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DurationMinutes)
 }
 func (ec *executionContext) fieldContext_BookableService_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookableService", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookableService_priceCents(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_priceCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PriceCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_BookableService_priceCents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PriceCents)
 }
 func (ec *executionContext) fieldContext_BookableService_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookableService", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookableService_currency(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23157,30 +22761,18 @@ func (ec *executionContext) _BookableService_currency(ctx context.Context, field
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_BookableService_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_mode(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_mode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v service.Mode) graphql.Marshaler {
-			return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BookableService_mode(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_BookableService_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenServiceMode)
+	return scalarFieldContext("BookableService", field, false, false, childOfServiceMode)
 }
 
 func (ec *executionContext) _BookableService_location(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23191,7 +22783,7 @@ func (ec *executionContext) _BookableService_location(ctx context.Context, field
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_BookableService_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_practitioners(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23266,7 +22858,7 @@ func (ec *executionContext) _BookingRules_minNoticeMinutes(ctx context.Context, 
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_minNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23277,7 +22869,7 @@ func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, fi
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_BookingRules_maxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23288,7 +22880,7 @@ func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Con
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23299,7 +22891,7 @@ func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23310,7 +22902,7 @@ func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23321,7 +22913,7 @@ func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23332,7 +22924,7 @@ func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23343,30 +22935,18 @@ func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_BookingRules_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("BookingRules", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _CallEvent_kind(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CallEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v CallEventKind) graphql.Marshaler {
-			return ec.marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CallEvent_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_CallEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CallEvent", field, false, false, errNoChildrenCallEventKind)
+	return scalarFieldContext("CallEvent", field, false, false, childOfCallEventKind)
 }
 
 func (ec *executionContext) _CallEvent_communication(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
@@ -23402,72 +22982,36 @@ func (ec *executionContext) fieldContext_CallEvent_communication(_ context.Conte
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Client_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Client", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Client_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Client_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Client", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Client_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Client_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Client", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Client_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23478,7 +23022,7 @@ func (ec *executionContext) _Client_firstName(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Client_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23489,7 +23033,7 @@ func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Client_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23500,7 +23044,7 @@ func (ec *executionContext) _Client_preferredName(ctx context.Context, field gra
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreferredName)
 }
 func (ec *executionContext) fieldContext_Client_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23511,7 +23055,7 @@ func (ec *executionContext) _Client_pronouns(ctx context.Context, field graphql.
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Pronouns)
 }
 func (ec *executionContext) fieldContext_Client_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_salutation(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23522,7 +23066,7 @@ func (ec *executionContext) _Client_salutation(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Salutation)
 }
 func (ec *executionContext) fieldContext_Client_salutation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23533,7 +23077,7 @@ func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graph
 	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DateOfBirth)
 }
 func (ec *executionContext) fieldContext_Client_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("Client", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _Client_sexAssignedAtBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23544,7 +23088,7 @@ func (ec *executionContext) _Client_sexAssignedAtBirth(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SexAssignedAtBirth)
 }
 func (ec *executionContext) fieldContext_Client_sexAssignedAtBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23555,7 +23099,7 @@ func (ec *executionContext) _Client_language(ctx context.Context, field graphql.
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_Client_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23566,7 +23110,7 @@ func (ec *executionContext) _Client_timeZone(ctx context.Context, field graphql.
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Client_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23577,7 +23121,7 @@ func (ec *executionContext) _Client_email(ctx context.Context, field graphql.Col
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Client_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_emailConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23588,7 +23132,7 @@ func (ec *executionContext) _Client_emailConsent(ctx context.Context, field grap
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EmailConsent)
 }
 func (ec *executionContext) fieldContext_Client_emailConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23599,7 +23143,7 @@ func (ec *executionContext) _Client_mobilePhone(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MobilePhone)
 }
 func (ec *executionContext) fieldContext_Client_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_smsConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23610,7 +23154,7 @@ func (ec *executionContext) _Client_smsConsent(ctx context.Context, field graphq
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SmsConsent)
 }
 func (ec *executionContext) fieldContext_Client_smsConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_mobileIsPrimary(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23621,7 +23165,7 @@ func (ec *executionContext) _Client_mobileIsPrimary(ctx context.Context, field g
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MobileIsPrimary)
 }
 func (ec *executionContext) fieldContext_Client_mobileIsPrimary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_voiceConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23632,7 +23176,7 @@ func (ec *executionContext) _Client_voiceConsent(ctx context.Context, field grap
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.VoiceConsent)
 }
 func (ec *executionContext) fieldContext_Client_voiceConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_otherPhones(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23700,72 +23244,36 @@ func (ec *executionContext) fieldContext_Client_address(_ context.Context, field
 }
 
 func (ec *executionContext) _Client_preferredContactMethod(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_preferredContactMethod(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreferredContactMethod, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v clientprofile.PreferredContactMethod) graphql.Marshaler {
-			return ec.marshalNContactMethod2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐPreferredContactMethod(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_preferredContactMethod(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNContactMethod2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐPreferredContactMethod(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreferredContactMethod)
 }
 func (ec *executionContext) fieldContext_Client_preferredContactMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenContactMethod)
+	return scalarFieldContext("Client", field, false, false, childOfContactMethod)
 }
 
 func (ec *executionContext) _Client_status(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v clientprofile.Status) graphql.Marshaler {
-			return ec.marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Client_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenClientStatus)
+	return scalarFieldContext("Client", field, false, false, childOfClientStatus)
 }
 
 func (ec *executionContext) _Client_tags(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_tags(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tags, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Client_tags(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Tags)
 }
 func (ec *executionContext) fieldContext_Client_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_alert(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23776,7 +23284,7 @@ func (ec *executionContext) _Client_alert(ctx context.Context, field graphql.Col
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Alert)
 }
 func (ec *executionContext) fieldContext_Client_alert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_notes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23787,7 +23295,7 @@ func (ec *executionContext) _Client_notes(ctx context.Context, field graphql.Col
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Client_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_referringProvider(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23798,30 +23306,18 @@ func (ec *executionContext) _Client_referringProvider(ctx context.Context, field
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReferringProvider)
 }
 func (ec *executionContext) fieldContext_Client_referringProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_qualified(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_qualified(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Qualified, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Client_qualified(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Qualified)
 }
 func (ec *executionContext) fieldContext_Client_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_veteranID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23832,30 +23328,18 @@ func (ec *executionContext) _Client_veteranID(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.VeteranID)
 }
 func (ec *executionContext) fieldContext_Client_veteranID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_defaultLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_defaultLocationID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultLocationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Client_defaultLocationID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultLocationID)
 }
 func (ec *executionContext) fieldContext_Client_defaultLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Client", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Client_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23866,7 +23350,7 @@ func (ec *executionContext) _Client_notifyReminders(ctx context.Context, field g
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_Client_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23877,7 +23361,7 @@ func (ec *executionContext) _Client_notifyConfirmations(ctx context.Context, fie
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_Client_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23888,30 +23372,18 @@ func (ec *executionContext) _Client_notifyScheduled(ctx context.Context, field g
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_Client_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_portalStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PortalStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.PortalStatus) graphql.Marshaler {
-			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_portalStatus(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalStatus)
 }
 func (ec *executionContext) fieldContext_Client_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenPortalStatus)
+	return scalarFieldContext("Client", field, false, false, childOfPortalStatus)
 }
 
 func (ec *executionContext) _Client_contacts(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24626,145 +24098,73 @@ func (ec *executionContext) _ClientConnection_totalCount(ctx context.Context, fi
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ClientConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ClientConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ClientContact_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ClientContact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ClientContact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ClientContact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ClientContact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_ClientContact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ClientContact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ClientContact_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_clientID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_ClientContact_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_contactID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_ClientContact_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_relationship(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v clientcontact.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_relationship(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenRelationship)
+	return scalarFieldContext("ClientContact", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _ClientContact_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -24775,30 +24175,18 @@ func (ec *executionContext) _ClientContact_relationshipLabel(ctx context.Context
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ClientContact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ClientContact_contactTypes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_contactTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactTypes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.ContactType) graphql.Marshaler {
-			return ec.marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ClientContact_contactTypes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactTypes)
 }
 func (ec *executionContext) fieldContext_ClientContact_contactTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenContactType)
+	return scalarFieldContext("ClientContact", field, false, false, childOfContactType)
 }
 
 func (ec *executionContext) _ClientContact_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -24809,7 +24197,7 @@ func (ec *executionContext) _ClientContact_notifyReminders(ctx context.Context, 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -24820,7 +24208,7 @@ func (ec *executionContext) _ClientContact_notifyConfirmations(ctx context.Conte
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -24831,7 +24219,7 @@ func (ec *executionContext) _ClientContact_notifyScheduled(ctx context.Context, 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -24842,53 +24230,29 @@ func (ec *executionContext) _ClientContact_canManageAppointments(ctx context.Con
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_ClientContact_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_portalScopes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_portalScopes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PortalScopes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
-			return ec.marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ClientContact_portalScopes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalScopes)
 }
 func (ec *executionContext) fieldContext_ClientContact_portalScopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenPortalScope)
+	return scalarFieldContext("ClientContact", field, false, false, childOfPortalScope)
 }
 
 func (ec *executionContext) _ClientContact_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_portalStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PortalStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.PortalStatus) graphql.Marshaler {
-			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_portalStatus(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalStatus)
 }
 func (ec *executionContext) fieldContext_ClientContact_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenPortalStatus)
+	return scalarFieldContext("ClientContact", field, false, false, childOfPortalStatus)
 }
 
 func (ec *executionContext) _ClientContact_client(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -24975,7 +24339,7 @@ func (ec *executionContext) _ClientContact_isConnection(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_isConnection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
@@ -25011,233 +24375,113 @@ func (ec *executionContext) fieldContext_ClientEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ClientEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ClientEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Communication_id(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Communication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Communication", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Communication_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Communication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Communication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v communication1.Kind) graphql.Marshaler {
-			return ec.marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Communication_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationKind)
+	return scalarFieldContext("Communication", field, false, false, childOfCommunicationKind)
 }
 
 func (ec *executionContext) _Communication_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_direction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v communication1.Direction) graphql.Marshaler {
-			return ec.marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_direction(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_Communication_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationDirection)
+	return scalarFieldContext("Communication", field, false, false, childOfCommunicationDirection)
 }
 
 func (ec *executionContext) _Communication_status(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *communication1.Status) graphql.Marshaler {
-			return ec.marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Communication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCallStatus)
+	return scalarFieldContext("Communication", field, false, false, childOfCallStatus)
 }
 
 func (ec *executionContext) _Communication_source(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v communication1.Source) graphql.Marshaler {
-			return ec.marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_source(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Communication_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationSource)
+	return scalarFieldContext("Communication", field, false, false, childOfCommunicationSource)
 }
 
 func (ec *executionContext) _Communication_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_providerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_providerID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Communication_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_occurredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_occurredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OccurredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_occurredAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.OccurredAt)
 }
 func (ec *executionContext) fieldContext_Communication_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_fromAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25248,53 +24492,29 @@ func (ec *executionContext) _Communication_fromAddress(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FromAddress)
 }
 func (ec *executionContext) fieldContext_Communication_fromAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_toAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_toAddresses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ToAddresses, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_toAddresses(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ToAddresses)
 }
 func (ec *executionContext) fieldContext_Communication_toAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_ccAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_ccAddresses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CcAddresses, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_ccAddresses(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CcAddresses)
 }
 func (ec *executionContext) fieldContext_Communication_ccAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_title(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25305,7 +24525,7 @@ func (ec *executionContext) _Communication_title(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Communication_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_description(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25316,7 +24536,7 @@ func (ec *executionContext) _Communication_description(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Communication_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25327,7 +24547,7 @@ func (ec *executionContext) _Communication_subject(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_Communication_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_textBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25338,7 +24558,7 @@ func (ec *executionContext) _Communication_textBody(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TextBody)
 }
 func (ec *executionContext) fieldContext_Communication_textBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_htmlBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25349,7 +24569,7 @@ func (ec *executionContext) _Communication_htmlBody(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTMLBody)
 }
 func (ec *executionContext) fieldContext_Communication_htmlBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_attachments(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25392,122 +24612,62 @@ func (ec *executionContext) _Communication_messageID(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MessageID)
 }
 func (ec *executionContext) fieldContext_Communication_messageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_startedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_startedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartedAt)
 }
 func (ec *executionContext) fieldContext_Communication_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_answeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_answeredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AnsweredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_answeredAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AnsweredAt)
 }
 func (ec *executionContext) fieldContext_Communication_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_endedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_endedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_endedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndedAt)
 }
 func (ec *executionContext) fieldContext_Communication_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_durationSeconds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_durationSeconds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DurationSeconds)
 }
 func (ec *executionContext) fieldContext_Communication_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Communication", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Communication_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *communication1.Outcome) graphql.Marshaler {
-			return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_outcome(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Outcome)
 }
 func (ec *executionContext) fieldContext_Communication_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCallOutcome)
+	return scalarFieldContext("Communication", field, false, false, childOfCallOutcome)
 }
 
 func (ec *executionContext) _Communication_recordingURL(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25518,7 +24678,7 @@ func (ec *executionContext) _Communication_recordingURL(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RecordingURL)
 }
 func (ec *executionContext) fieldContext_Communication_recordingURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_providerStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25529,7 +24689,7 @@ func (ec *executionContext) _Communication_providerStatus(ctx context.Context, f
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderStatus)
 }
 func (ec *executionContext) fieldContext_Communication_providerStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_platform(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25540,30 +24700,18 @@ func (ec *executionContext) _Communication_platform(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_Communication_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_closedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClosedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_closedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClosedAt)
 }
 func (ec *executionContext) fieldContext_Communication_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_closedAutomatically(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25574,7 +24722,7 @@ func (ec *executionContext) _Communication_closedAutomatically(ctx context.Conte
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClosedAutomatically)
 }
 func (ec *executionContext) fieldContext_Communication_closedAutomatically(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Communication", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Communication_mailbox(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25693,7 +24841,7 @@ func (ec *executionContext) _Communication_relatedTo(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_relatedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, true, true, errNoChildrenRelatedPerson)
+	return scalarFieldContext("Communication", field, true, true, childOfRelatedPerson)
 }
 
 func (ec *executionContext) _Communication_candidates(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25748,7 +24896,7 @@ func (ec *executionContext) _Communication_unmatched(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_unmatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("Communication", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _Communication_thread(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25855,7 +25003,7 @@ func (ec *executionContext) _CommunicationConnection_totalCount(ctx context.Cont
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_CommunicationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CommunicationConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("CommunicationConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _CommunicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
@@ -25891,95 +25039,47 @@ func (ec *executionContext) fieldContext_CommunicationEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _CommunicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CommunicationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CommunicationEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_CommunicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CommunicationEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("CommunicationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Contact_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Contact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Contact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Contact_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Contact_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Contact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Contact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Contact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Contact_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Contact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Contact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -25990,7 +25090,7 @@ func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26001,7 +25101,7 @@ func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26012,7 +25112,7 @@ func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.Co
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26023,7 +25123,7 @@ func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.Co
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_organizationReference(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26034,7 +25134,7 @@ func (ec *executionContext) _Contact_organizationReference(ctx context.Context, 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.OrganizationReference)
 }
 func (ec *executionContext) fieldContext_Contact_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_address(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26077,7 +25177,7 @@ func (ec *executionContext) _Contact_notes(ctx context.Context, field graphql.Co
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Contact_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_clients(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26216,7 +25316,7 @@ func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, f
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ContactConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ContactEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ContactEdge) (ret graphql.Marshaler) {
@@ -26252,118 +25352,58 @@ func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ContactEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ContactEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContactEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ContactEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Coverage_id(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Coverage_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Coverage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Coverage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Coverage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Coverage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Coverage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Coverage_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Coverage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Coverage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Coverage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Coverage_clientID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Coverage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_region(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26374,7 +25414,7 @@ func (ec *executionContext) _Coverage_region(ctx context.Context, field graphql.
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_Coverage_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26385,7 +25425,7 @@ func (ec *executionContext) _Coverage_healthCardNumber(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26396,30 +25436,18 @@ func (ec *executionContext) _Coverage_healthCardVersion(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardVersion)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardValidatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardValidatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Coverage_healthCardValidatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardValidatedAt)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Coverage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26430,30 +25458,18 @@ func (ec *executionContext) _Coverage_healthCardValidatedBy(ctx context.Context,
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardValidatedBy)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *coverage.HealthCardStatus) graphql.Marshaler {
-			return ec.marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Coverage_healthCardStatus(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardStatus)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenHealthCardStatus)
+	return scalarFieldContext("Coverage", field, false, false, childOfHealthCardStatus)
 }
 
 func (ec *executionContext) _Coverage_healthCardNote(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26464,30 +25480,18 @@ func (ec *executionContext) _Coverage_healthCardNote(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardNote)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_billingContactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BillingContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Coverage_billingContactID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingContactID)
 }
 func (ec *executionContext) fieldContext_Coverage_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_feeProgram(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26498,7 +25502,7 @@ func (ec *executionContext) _Coverage_feeProgram(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FeeProgram)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_feeProgramNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26509,7 +25513,7 @@ func (ec *executionContext) _Coverage_feeProgramNumber(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FeeProgramNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgramNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_billingAuthorizationNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26520,7 +25524,7 @@ func (ec *executionContext) _Coverage_billingAuthorizationNumber(ctx context.Con
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingAuthorizationNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_billingAuthorizationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_caseNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26531,7 +25535,7 @@ func (ec *executionContext) _Coverage_caseNumber(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CaseNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_caseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_numberOfSessions(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26542,7 +25546,7 @@ func (ec *executionContext) _Coverage_numberOfSessions(ctx context.Context, fiel
 	return ec.marshalOInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NumberOfSessions)
 }
 func (ec *executionContext) fieldContext_Coverage_numberOfSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Coverage", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Coverage_billingNotes(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26553,7 +25557,7 @@ func (ec *executionContext) _Coverage_billingNotes(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingNotes)
 }
 func (ec *executionContext) fieldContext_Coverage_billingNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_client(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -26660,53 +25664,29 @@ func (ec *executionContext) _CreateApiKeyPayload_secret(ctx context.Context, fie
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_CreateApiKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreateApiKeyPayload", field, false, false, errNoChildrenString)
+	return scalarFieldContext("CreateApiKeyPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EffectiveMessageTemplate_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenMessageKind)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EffectiveMessageTemplate_channel(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenChannel)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -26717,76 +25697,40 @@ func (ec *executionContext) _EffectiveMessageTemplate_language(ctx context.Conte
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EffectiveMessageTemplate_subject(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_html(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HTML, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EffectiveMessageTemplate_html(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EffectiveMessageTemplate_text(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_isDefault(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -26797,76 +25741,40 @@ func (ec *executionContext) _EffectiveMessageTemplate_isDefault(ctx context.Cont
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IsDefault)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _EmailSuppression_id(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmailSuppression_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenID)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _EmailSuppression_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmailSuppression_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _EmailSuppression_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmailSuppression_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _EmailSuppression_email(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
@@ -26877,7 +25785,7 @@ func (ec *executionContext) _EmailSuppression_email(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
@@ -26888,53 +25796,29 @@ func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ExportRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ExportRecord_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ExportRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ExportRecord_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v exportrecord.Kind) graphql.Marshaler {
-			return ec.marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ExportRecord_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_ExportRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenExportKind)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfExportKind)
 }
 
 func (ec *executionContext) _ExportRecord_parameters(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -26945,7 +25829,7 @@ func (ec *executionContext) _ExportRecord_parameters(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Parameters)
 }
 func (ec *executionContext) fieldContext_ExportRecord_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ExportRecord_rowCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -26956,53 +25840,29 @@ func (ec *executionContext) _ExportRecord_rowCount(ctx context.Context, field gr
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RowCount)
 }
 func (ec *executionContext) fieldContext_ExportRecord_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ExportRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ExportRecord_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ExportRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ExportRecord_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_completedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CompletedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ExportRecord_completedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CompletedAt)
 }
 func (ec *executionContext) fieldContext_ExportRecord_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ExportRecord_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -27141,7 +26001,7 @@ func (ec *executionContext) _ExportRecordConnection_totalCount(ctx context.Conte
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ExportRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecordConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ExportRecordConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ExportRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
@@ -27177,141 +26037,69 @@ func (ec *executionContext) fieldContext_ExportRecordEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _ExportRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecordEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ExportRecordEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ExportRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecordEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ExportRecordEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Form_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Form_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Form_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Form_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Form_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Form_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Form_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Form_clientID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Form_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Form_contactID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Form_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -27322,7 +26110,7 @@ func (ec *executionContext) _Form_title(ctx context.Context, field graphql.Colle
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Form_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -27333,7 +26121,7 @@ func (ec *executionContext) _Form_description(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Form_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -27376,30 +26164,18 @@ func (ec *executionContext) _Form_signatureRequested(ctx context.Context, field 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignatureRequested)
 }
 func (ec *executionContext) fieldContext_Form_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Form", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Form_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v form.Status) graphql.Marshaler {
-			return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Form_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Form_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenFormStatus)
+	return scalarFieldContext("Form", field, false, false, childOfFormStatus)
 }
 
 func (ec *executionContext) _Form_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -27442,76 +26218,40 @@ func (ec *executionContext) _Form_signedName(ctx context.Context, field graphql.
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedName)
 }
 func (ec *executionContext) fieldContext_Form_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_signedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Form_signedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedAt)
 }
 func (ec *executionContext) fieldContext_Form_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_submittedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubmittedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Form_submittedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubmittedAt)
 }
 func (ec *executionContext) fieldContext_Form_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_withdrawnAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithdrawnAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Form_withdrawnAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.WithdrawnAt)
 }
 func (ec *executionContext) fieldContext_Form_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -27522,76 +26262,40 @@ func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubmittedBy)
 }
 func (ec *executionContext) fieldContext_Form_submittedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_sentByID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_sentByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SentByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Form_sentByID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentByID)
 }
 func (ec *executionContext) fieldContext_Form_sentByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_appointmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppointmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Form_appointmentID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_Form_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_reminderSentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_reminderSentAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReminderSentAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Form_reminderSentAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReminderSentAt)
 }
 func (ec *executionContext) fieldContext_Form_reminderSentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_client(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -27730,7 +26434,7 @@ func (ec *executionContext) _FormAnswer_questionId(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.QuestionID)
 }
 func (ec *executionContext) fieldContext_FormAnswer_questionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
@@ -27741,30 +26445,18 @@ func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_FormAnswer_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormAnswer_values(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormAnswer_values(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Values, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FormAnswer_values(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Values)
 }
 func (ec *executionContext) fieldContext_FormAnswer_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -27775,7 +26467,7 @@ func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_FormQuestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -27786,30 +26478,18 @@ func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graph
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_FormQuestion_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormQuestion_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.QuestionType) graphql.Marshaler {
-			return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FormQuestion_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_FormQuestion_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenFormQuestionType)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfFormQuestionType)
 }
 
 func (ec *executionContext) _FormQuestion_required(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -27820,99 +26500,51 @@ func (ec *executionContext) _FormQuestion_required(ctx context.Context, field gr
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Required)
 }
 func (ec *executionContext) fieldContext_FormQuestion_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _FormQuestion_options(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormQuestion_options(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Options, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FormQuestion_options(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Options)
 }
 func (ec *executionContext) fieldContext_FormQuestion_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Invoice_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Invoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Invoice", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Invoice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Invoice_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Invoice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Invoice_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Invoice_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -27923,7 +26555,7 @@ func (ec *executionContext) _Invoice_number(ctx context.Context, field graphql.C
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_Invoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -27966,7 +26598,7 @@ func (ec *executionContext) _Invoice_totalCents(ctx context.Context, field graph
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCents)
 }
 func (ec *executionContext) fieldContext_Invoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Invoice", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Invoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -27977,30 +26609,18 @@ func (ec *executionContext) _Invoice_currency(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Invoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v invoice.Status) graphql.Marshaler {
-			return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Invoice_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Invoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenInvoiceStatus)
+	return scalarFieldContext("Invoice", field, false, false, childOfInvoiceStatus)
 }
 
 func (ec *executionContext) _Invoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -28011,53 +26631,29 @@ func (ec *executionContext) _Invoice_dueDate(ctx context.Context, field graphql.
 	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DueDate)
 }
 func (ec *executionContext) fieldContext_Invoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("Invoice", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _Invoice_issuedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_issuedByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IssuedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Invoice_issuedByID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IssuedByID)
 }
 func (ec *executionContext) fieldContext_Invoice_issuedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_billingContactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BillingContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Invoice_billingContactID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingContactID)
 }
 func (ec *executionContext) fieldContext_Invoice_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -28093,49 +26689,25 @@ func (ec *executionContext) fieldContext_Invoice_billedTo(_ context.Context, fie
 }
 
 func (ec *executionContext) _Invoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_paidAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Invoice_paidAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidAt)
 }
 func (ec *executionContext) fieldContext_Invoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_voidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_voidedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VoidedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Invoice_voidedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.VoidedAt)
 }
 func (ec *executionContext) fieldContext_Invoice_voidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_payments(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -28178,7 +26750,7 @@ func (ec *executionContext) _InvoiceLine_description(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenString)
+	return scalarFieldContext("InvoiceLine", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
@@ -28189,7 +26761,7 @@ func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field gra
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Quantity)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("InvoiceLine", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
@@ -28200,7 +26772,7 @@ func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, fi
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UnitAmountCents)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_unitAmountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("InvoiceLine", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
@@ -28223,76 +26795,40 @@ func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, true, false, errNoChildrenInt)
+	return scalarFieldContext("InvoiceLine", field, true, false, childOfInt)
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Location_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Location", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Location_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Location_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Location_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Location", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Location_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Location_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Location_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Location", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -28303,7 +26839,7 @@ func (ec *executionContext) _Location_name(ctx context.Context, field graphql.Co
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -28346,7 +26882,7 @@ func (ec *executionContext) _Location_timeZone(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Location_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -28357,7 +26893,7 @@ func (ec *executionContext) _Location_phone(ctx context.Context, field graphql.C
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Location_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_active(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -28368,7 +26904,7 @@ func (ec *executionContext) _Location_active(ctx context.Context, field graphql.
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Location_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Location", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _LocationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
@@ -28443,7 +26979,7 @@ func (ec *executionContext) _LocationConnection_totalCount(ctx context.Context, 
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_LocationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LocationConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("LocationConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _LocationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
@@ -28479,95 +27015,47 @@ func (ec *executionContext) fieldContext_LocationEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _LocationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LocationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LocationEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_LocationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LocationEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("LocationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Mailbox_id(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Mailbox_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Mailbox_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Mailbox", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Mailbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Mailbox_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Mailbox_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_address(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28578,7 +27066,7 @@ func (ec *executionContext) _Mailbox_address(ctx context.Context, field graphql.
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_Mailbox_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_host(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28589,7 +27077,7 @@ func (ec *executionContext) _Mailbox_host(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Host)
 }
 func (ec *executionContext) fieldContext_Mailbox_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_port(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28600,30 +27088,18 @@ func (ec *executionContext) _Mailbox_port(ctx context.Context, field graphql.Col
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Port)
 }
 func (ec *executionContext) fieldContext_Mailbox_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Mailbox", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Mailbox_security(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_security(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Security, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mailbox.Security) graphql.Marshaler {
-			return ec.marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Mailbox_security(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Security)
 }
 func (ec *executionContext) fieldContext_Mailbox_security(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenMailboxSecurity)
+	return scalarFieldContext("Mailbox", field, false, false, childOfMailboxSecurity)
 }
 
 func (ec *executionContext) _Mailbox_username(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28634,7 +27110,7 @@ func (ec *executionContext) _Mailbox_username(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_Mailbox_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_inboxFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28645,7 +27121,7 @@ func (ec *executionContext) _Mailbox_inboxFolder(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.InboxFolder)
 }
 func (ec *executionContext) fieldContext_Mailbox_inboxFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_sentFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28656,7 +27132,7 @@ func (ec *executionContext) _Mailbox_sentFolder(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentFolder)
 }
 func (ec *executionContext) fieldContext_Mailbox_sentFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_active(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28667,30 +27143,18 @@ func (ec *executionContext) _Mailbox_active(ctx context.Context, field graphql.C
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Mailbox_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Mailbox", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Mailbox_lastImportAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_lastImportAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastImportAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Mailbox_lastImportAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastImportAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastImportAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28701,30 +27165,18 @@ func (ec *executionContext) _Mailbox_lastError(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastError)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_lastErrorAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastErrorAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Mailbox_lastErrorAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastErrorAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_connectedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -28767,53 +27219,29 @@ func (ec *executionContext) _MessagePreview_recipientName(ctx context.Context, f
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RecipientName)
 }
 func (ec *executionContext) fieldContext_MessagePreview_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_address(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MessagePreview_address(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_MessagePreview_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_skippedReason(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_skippedReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SkippedReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MessagePreview_skippedReason(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SkippedReason)
 }
 func (ec *executionContext) fieldContext_MessagePreview_skippedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_language(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -28824,53 +27252,29 @@ func (ec *executionContext) _MessagePreview_language(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_MessagePreview_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_subject(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MessagePreview_subject(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_MessagePreview_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_html(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_html(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HTML, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MessagePreview_html(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_MessagePreview_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_text(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -28881,7 +27285,7 @@ func (ec *executionContext) _MessagePreview_text(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_MessagePreview_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_sms(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -28917,118 +27321,58 @@ func (ec *executionContext) fieldContext_MessagePreview_sms(_ context.Context, f
 }
 
 func (ec *executionContext) _MessageTemplate_id(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MessageTemplate_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenID)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _MessageTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MessageTemplate_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _MessageTemplate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MessageTemplate_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _MessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MessageTemplate_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenMessageKind)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _MessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MessageTemplate_channel(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenChannel)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _MessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -29039,7 +27383,7 @@ func (ec *executionContext) _MessageTemplate_language(ctx context.Context, field
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -29050,7 +27394,7 @@ func (ec *executionContext) _MessageTemplate_subject(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -29061,7 +27405,7 @@ func (ec *executionContext) _MessageTemplate_html(ctx context.Context, field gra
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -29072,7 +27416,7 @@ func (ec *executionContext) _MessageTemplate_text(ctx context.Context, field gra
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageThread_contact(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -29127,7 +27471,7 @@ func (ec *executionContext) _MessageThread_relationship(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errNoChildrenRelationship)
+	return scalarFieldContext("MessageThread", field, true, true, childOfRelationship)
 }
 
 func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -29150,7 +27494,7 @@ func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errNoChildrenString)
+	return scalarFieldContext("MessageThread", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _MessageThread_lastMessage(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -29193,7 +27537,7 @@ func (ec *executionContext) _MessageThread_unreadCount(ctx context.Context, fiel
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UnreadCount)
 }
 func (ec *executionContext) fieldContext_MessageThread_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("MessageThread", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -29204,7 +27548,7 @@ func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanReadInPortal)
 }
 func (ec *executionContext) fieldContext_MessageThread_canReadInPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("MessageThread", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Mutation_signIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -29271,7 +27615,7 @@ func (ec *executionContext) _Mutation_signOut(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_signOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("Mutation", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -31318,7 +29662,7 @@ func (ec *executionContext) _Mutation_signOutOfPortal(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_signOutOfPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("Mutation", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _Mutation_inviteClientToPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -32045,7 +30389,7 @@ func (ec *executionContext) _Mutation_markPortalMessagesRead(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_markPortalMessagesRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenInt)
+	return scalarFieldContext("Mutation", field, true, true, childOfInt)
 }
 
 func (ec *executionContext) _Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -32533,187 +30877,91 @@ func (ec *executionContext) fieldContext_Mutation_sendTestWebhook(ctx context.Co
 }
 
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Notification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_clientID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Notification_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_appointmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppointmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_appointmentID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_Notification_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_scheduledMessageID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_scheduledMessageID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScheduledMessageID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_scheduledMessageID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ScheduledMessageID)
 }
 func (ec *executionContext) fieldContext_Notification_scheduledMessageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_contactID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Notification_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_formID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_formID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FormID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_formID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FormID)
 }
 func (ec *executionContext) fieldContext_Notification_formID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_recipientName(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32724,53 +30972,29 @@ func (ec *executionContext) _Notification_recipientName(ctx context.Context, fie
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RecipientName)
 }
 func (ec *executionContext) fieldContext_Notification_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Notification_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenMessageKind)
+	return scalarFieldContext("Notification", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _Notification_channel(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_channel(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_Notification_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenChannel)
+	return scalarFieldContext("Notification", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _Notification_address(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32781,7 +31005,7 @@ func (ec *executionContext) _Notification_address(ctx context.Context, field gra
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_Notification_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32792,7 +31016,7 @@ func (ec *executionContext) _Notification_subject(ctx context.Context, field gra
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_Notification_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_html(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32803,7 +31027,7 @@ func (ec *executionContext) _Notification_html(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_Notification_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_text(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32814,30 +31038,18 @@ func (ec *executionContext) _Notification_text(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Notification_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_status(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v notification.Status) graphql.Marshaler {
-			return ec.marshalNMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋnotificationᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋnotificationᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Notification_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenMessageStatus)
+	return scalarFieldContext("Notification", field, false, false, childOfMessageStatus)
 }
 
 func (ec *executionContext) _Notification_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32848,7 +31060,7 @@ func (ec *executionContext) _Notification_reason(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_Notification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32859,7 +31071,7 @@ func (ec *executionContext) _Notification_providerID(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Notification_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -32870,99 +31082,51 @@ func (ec *executionContext) _Notification_attempts(ctx context.Context, field gr
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Attempts)
 }
 func (ec *executionContext) fieldContext_Notification_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Notification", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Notification_sendAfter(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_sendAfter(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SendAfter, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_sendAfter(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SendAfter)
 }
 func (ec *executionContext) fieldContext_Notification_sendAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_sentAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SentAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_sentAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentAt)
 }
 func (ec *executionContext) fieldContext_Notification_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_deliveredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeliveredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_deliveredAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DeliveredAt)
 }
 func (ec *executionContext) fieldContext_Notification_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_failedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_failedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_failedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailedAt)
 }
 func (ec *executionContext) fieldContext_Notification_failedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_client(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -33197,7 +31361,7 @@ func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Conte
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("NotificationConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
@@ -33233,95 +31397,47 @@ func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("NotificationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Organization_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Organization", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Organization_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Organization", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Organization_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Organization", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33332,7 +31448,7 @@ func (ec *executionContext) _Organization_name(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33343,7 +31459,7 @@ func (ec *executionContext) _Organization_slug(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Organization_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33354,7 +31470,7 @@ func (ec *executionContext) _Organization_timeZone(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Organization_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_defaultLanguage(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33365,7 +31481,7 @@ func (ec *executionContext) _Organization_defaultLanguage(ctx context.Context, f
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultLanguage)
 }
 func (ec *executionContext) fieldContext_Organization_defaultLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_defaultPhoneRegion(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33376,7 +31492,7 @@ func (ec *executionContext) _Organization_defaultPhoneRegion(ctx context.Context
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultPhoneRegion)
 }
 func (ec *executionContext) fieldContext_Organization_defaultPhoneRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33387,7 +31503,7 @@ func (ec *executionContext) _Organization_phone(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Organization_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_email(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33398,30 +31514,18 @@ func (ec *executionContext) _Organization_email(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Organization_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_reminderLeadMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_reminderLeadMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReminderLeadMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
-			return ec.marshalOInt2ᚕintᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Organization_reminderLeadMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚕintᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReminderLeadMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_reminderLeadMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_quietHoursStart(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33432,7 +31536,7 @@ func (ec *executionContext) _Organization_quietHoursStart(ctx context.Context, f
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.QuietHoursStart)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_quietHoursEnd(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33443,7 +31547,7 @@ func (ec *executionContext) _Organization_quietHoursEnd(ctx context.Context, fie
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.QuietHoursEnd)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_smsHelpReply(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33454,7 +31558,7 @@ func (ec *executionContext) _Organization_smsHelpReply(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SmsHelpReply)
 }
 func (ec *executionContext) fieldContext_Organization_smsHelpReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33465,7 +31569,7 @@ func (ec *executionContext) _Organization_bookingMinNoticeMinutes(ctx context.Co
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33476,7 +31580,7 @@ func (ec *executionContext) _Organization_bookingMaxAdvanceDays(ctx context.Cont
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33487,7 +31591,7 @@ func (ec *executionContext) _Organization_cancelMinNoticeMinutes(ctx context.Con
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33498,7 +31602,7 @@ func (ec *executionContext) _Organization_rescheduleMinNoticeMinutes(ctx context
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33509,7 +31613,7 @@ func (ec *executionContext) _Organization_slotIntervalMinutes(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33520,7 +31624,7 @@ func (ec *executionContext) _Organization_bufferBeforeMinutes(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33531,7 +31635,7 @@ func (ec *executionContext) _Organization_bufferAfterMinutes(ctx context.Context
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33542,7 +31646,7 @@ func (ec *executionContext) _Organization_requireCancellationReason(ctx context.
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_Organization_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Organization", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Organization_portalInviteOnCreate(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33553,7 +31657,7 @@ func (ec *executionContext) _Organization_portalInviteOnCreate(ctx context.Conte
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalInviteOnCreate)
 }
 func (ec *executionContext) fieldContext_Organization_portalInviteOnCreate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Organization", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33564,7 +31668,7 @@ func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Con
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FormReminderDelayHours)
 }
 func (ec *executionContext) fieldContext_Organization_formReminderDelayHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_callAutoCloseHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -33575,30 +31679,18 @@ func (ec *executionContext) _Organization_callAutoCloseHours(ctx context.Context
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CallAutoCloseHours)
 }
 func (ec *executionContext) fieldContext_Organization_callAutoCloseHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_widgetAllowedOrigins(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WidgetAllowedOrigins, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.WidgetAllowedOrigins)
 }
 func (ec *executionContext) fieldContext_Organization_widgetAllowedOrigins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -33609,7 +31701,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -33620,76 +31712,40 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PageInfo_startCursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("PageInfo", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PageInfo_endCursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("PageInfo", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payment_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Payment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Payment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Payment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33700,7 +31756,7 @@ func (ec *executionContext) _Payment_amountCents(ctx context.Context, field grap
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AmountCents)
 }
 func (ec *executionContext) fieldContext_Payment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Payment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Payment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33711,30 +31767,18 @@ func (ec *executionContext) _Payment_currency(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Payment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v payment.Status) graphql.Marshaler {
-			return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payment_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenPaymentStatus)
+	return scalarFieldContext("Payment", field, false, false, childOfPaymentStatus)
 }
 
 func (ec *executionContext) _Payment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33745,7 +31789,7 @@ func (ec *executionContext) _Payment_failureReason(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailureReason)
 }
 func (ec *executionContext) fieldContext_Payment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33756,7 +31800,7 @@ func (ec *executionContext) _Payment_providerID(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Payment_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33767,7 +31811,7 @@ func (ec *executionContext) _Payment_cardBrand(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardBrand)
 }
 func (ec *executionContext) fieldContext_Payment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33778,7 +31822,7 @@ func (ec *executionContext) _Payment_cardLast4(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardLast4)
 }
 func (ec *executionContext) fieldContext_Payment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33789,30 +31833,18 @@ func (ec *executionContext) _Payment_paidBy(ctx context.Context, field graphql.C
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidBy)
 }
 func (ec *executionContext) fieldContext_Payment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Payment_contactID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Payment_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33823,30 +31855,18 @@ func (ec *executionContext) _Payment_idempotencyKey(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IdempotencyKey)
 }
 func (ec *executionContext) fieldContext_Payment_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payment_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Payment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Payment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Payment_invoice(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -33889,7 +31909,7 @@ func (ec *executionContext) _Phone_label(ctx context.Context, field graphql.Coll
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_Phone_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Phone", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Phone", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
@@ -33900,76 +31920,40 @@ func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_Phone_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Phone", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Phone", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PhoneOptOut_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PhoneOptOut_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PhoneOptOut_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PhoneOptOut_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PhoneOptOut_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PhoneOptOut_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PhoneOptOut_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
@@ -33980,7 +31964,7 @@ func (ec *executionContext) _PhoneOptOut_phone(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PhoneOptOut_keyword(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
@@ -33991,7 +31975,7 @@ func (ec *executionContext) _PhoneOptOut_keyword(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Keyword)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_keyword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
@@ -34002,7 +31986,7 @@ func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Placeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Placeholder", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Placeholder_description(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
@@ -34013,30 +31997,18 @@ func (ec *executionContext) _Placeholder_description(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Placeholder_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Placeholder", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_clientId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAccess_clientId(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -34047,7 +32019,7 @@ func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, f
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientFirstName)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -34058,7 +32030,7 @@ func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, fi
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientLastName)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientLastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -34081,76 +32053,40 @@ func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_asClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalAccess", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
-			return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalAccess_relationship(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenRelationship)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RelationshipLabel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_scopes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scopes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
-			return ec.marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAccess_scopes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Scopes)
 }
 func (ec *executionContext) fieldContext_PortalAccess_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenPortalScope)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfPortalScope)
 }
 
 func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -34161,76 +32097,40 @@ func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Cont
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_PortalAccess_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAppointment_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalAppointment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAppointment_startsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalAppointment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAppointment_endsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalAppointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -34253,7 +32153,7 @@ func (ec *executionContext) _PortalAppointment_startsAtLocal(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_startsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -34264,30 +32164,18 @@ func (ec *executionContext) _PortalAppointment_timeZone(ctx context.Context, fie
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.Status) graphql.Marshaler {
-			return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAppointment_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenAppointmentStatus)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfAppointmentStatus)
 }
 
 func (ec *executionContext) _PortalAppointment_practitionerName(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -34310,7 +32198,7 @@ func (ec *executionContext) _PortalAppointment_practitionerName(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -34333,7 +32221,7 @@ func (ec *executionContext) _PortalAppointment_location(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -34344,7 +32232,7 @@ func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TelehealthURL)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_telehealthUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -34380,26 +32268,14 @@ func (ec *executionContext) fieldContext_PortalAppointment_practiceLocation(_ co
 }
 
 func (ec *executionContext) _PortalClient_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalClient_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalClient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalClient", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalClient_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34410,7 +32286,7 @@ func (ec *executionContext) _PortalClient_firstName(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_PortalClient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34421,7 +32297,7 @@ func (ec *executionContext) _PortalClient_preferredName(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreferredName)
 }
 func (ec *executionContext) fieldContext_PortalClient_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34432,7 +32308,7 @@ func (ec *executionContext) _PortalClient_lastName(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_PortalClient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34443,7 +32319,7 @@ func (ec *executionContext) _PortalClient_pronouns(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Pronouns)
 }
 func (ec *executionContext) fieldContext_PortalClient_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34454,7 +32330,7 @@ func (ec *executionContext) _PortalClient_dateOfBirth(ctx context.Context, field
 	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DateOfBirth)
 }
 func (ec *executionContext) fieldContext_PortalClient_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("PortalClient", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _PortalClient_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34465,7 +32341,7 @@ func (ec *executionContext) _PortalClient_email(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalClient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34476,7 +32352,7 @@ func (ec *executionContext) _PortalClient_mobilePhone(ctx context.Context, field
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MobilePhone)
 }
 func (ec *executionContext) fieldContext_PortalClient_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34487,7 +32363,7 @@ func (ec *executionContext) _PortalClient_timeZone(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PortalClient_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34498,7 +32374,7 @@ func (ec *executionContext) _PortalClient_language(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_PortalClient_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_appointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -34546,26 +32422,14 @@ func (ec *executionContext) fieldContext_PortalClient_appointments(ctx context.C
 }
 
 func (ec *executionContext) _PortalDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalDocument_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalDocument_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -34576,7 +32440,7 @@ func (ec *executionContext) _PortalDocument_title(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_PortalDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -34587,7 +32451,7 @@ func (ec *executionContext) _PortalDocument_description(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_PortalDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -34598,7 +32462,7 @@ func (ec *executionContext) _PortalDocument_fileName(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FileName)
 }
 func (ec *executionContext) fieldContext_PortalDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -34609,7 +32473,7 @@ func (ec *executionContext) _PortalDocument_contentType(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_PortalDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -34620,7 +32484,7 @@ func (ec *executionContext) _PortalDocument_sizeBytes(ctx context.Context, field
 	return ec.marshalOInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SizeBytes)
 }
 func (ec *executionContext) fieldContext_PortalDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalDocument_sharedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -34643,7 +32507,7 @@ func (ec *executionContext) _PortalDocument_sharedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_sharedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errNoChildrenTime)
+	return scalarFieldContext("PortalDocument", field, true, true, childOfTime)
 }
 
 func (ec *executionContext) _PortalDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -34666,30 +32530,18 @@ func (ec *executionContext) _PortalDocument_url(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalEvent_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalEvent_email(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -34700,7 +32552,7 @@ func (ec *executionContext) _PortalEvent_email(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalEvent_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -34711,7 +32563,7 @@ func (ec *executionContext) _PortalEvent_action(ctx context.Context, field graph
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_PortalEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_detail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -34722,53 +32574,29 @@ func (ec *executionContext) _PortalEvent_detail(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Detail)
 }
 func (ec *executionContext) fieldContext_PortalEvent_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalEvent_subjectID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubjectID)
 }
 func (ec *executionContext) fieldContext_PortalEvent_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalEvent_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalEvent_contact(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -34804,26 +32632,14 @@ func (ec *executionContext) fieldContext_PortalEvent_contact(_ context.Context, 
 }
 
 func (ec *executionContext) _PortalForm_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalForm_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalForm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalForm", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalForm_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -34834,7 +32650,7 @@ func (ec *executionContext) _PortalForm_title(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_PortalForm_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -34845,7 +32661,7 @@ func (ec *executionContext) _PortalForm_description(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_PortalForm_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -34888,30 +32704,18 @@ func (ec *executionContext) _PortalForm_signatureRequested(ctx context.Context, 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignatureRequested)
 }
 func (ec *executionContext) fieldContext_PortalForm_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalForm", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalForm_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v form.Status) graphql.Marshaler {
-			return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalForm_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalForm_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenFormStatus)
+	return scalarFieldContext("PortalForm", field, false, false, childOfFormStatus)
 }
 
 func (ec *executionContext) _PortalForm_addressedToContact(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -34934,7 +32738,7 @@ func (ec *executionContext) _PortalForm_addressedToContact(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_addressedToContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("PortalForm", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalForm_canSubmit(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -34957,7 +32761,7 @@ func (ec *executionContext) _PortalForm_canSubmit(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_canSubmit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("PortalForm", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalForm_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -35000,53 +32804,29 @@ func (ec *executionContext) _PortalForm_signedName(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedName)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_signedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalForm_signedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedAt)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalForm", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalForm_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_submittedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubmittedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalForm_submittedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubmittedAt)
 }
 func (ec *executionContext) fieldContext_PortalForm_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalForm", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalForm_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -35069,7 +32849,7 @@ func (ec *executionContext) _PortalForm_sentAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenTime)
+	return scalarFieldContext("PortalForm", field, true, true, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -35080,7 +32860,7 @@ func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Practice)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -35091,7 +32871,7 @@ func (ec *executionContext) _PortalInvitationInfo_clientFirstName(ctx context.Co
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientFirstName)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_email(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -35102,7 +32882,7 @@ func (ec *executionContext) _PortalInvitationInfo_email(ctx context.Context, fie
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_asContact(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -35113,76 +32893,40 @@ func (ec *executionContext) _PortalInvitationInfo_asContact(ctx context.Context,
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AsContact)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_asContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalInvitationInfo_expiresAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_state(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_state(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.State, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v portal.InvitationState) graphql.Marshaler {
-			return ec.marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalInvitationInfo_state(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(graphql.WithFieldContext(ctx, fc), field.Selections, obj.State)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenPortalInvitationState)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfPortalInvitationState)
 }
 
 func (ec *executionContext) _PortalInvoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalInvoice_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalInvoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -35193,7 +32937,7 @@ func (ec *executionContext) _PortalInvoice_number(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvoice_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -35236,7 +32980,7 @@ func (ec *executionContext) _PortalInvoice_totalCents(ctx context.Context, field
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCents)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalInvoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -35247,30 +32991,18 @@ func (ec *executionContext) _PortalInvoice_currency(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v invoice.Status) graphql.Marshaler {
-			return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalInvoice_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenInvoiceStatus)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfInvoiceStatus)
 }
 
 func (ec *executionContext) _PortalInvoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -35281,53 +33013,29 @@ func (ec *executionContext) _PortalInvoice_dueDate(ctx context.Context, field gr
 	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DueDate)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _PortalInvoice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalInvoice_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_paidAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalInvoice_paidAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidAt)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -35395,49 +33103,25 @@ func (ec *executionContext) fieldContext_PortalInvoice_payments(_ context.Contex
 }
 
 func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalMessage_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_direction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v portalmessage.Direction) graphql.Marshaler {
-			return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalMessage_direction(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_PortalMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenMessageDirection)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfMessageDirection)
 }
 
 func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -35448,7 +33132,7 @@ func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graph
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalMessage_authorEmail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -35459,53 +33143,29 @@ func (ec *executionContext) _PortalMessage_authorEmail(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AuthorEmail)
 }
 func (ec *executionContext) fieldContext_PortalMessage_authorEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_readAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReadAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalMessage_readAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReadAt)
 }
 func (ec *executionContext) fieldContext_PortalMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalMessage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalMessage_author(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -35541,49 +33201,25 @@ func (ec *executionContext) fieldContext_PortalMessage_author(_ context.Context,
 }
 
 func (ec *executionContext) _PortalPayment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalPayment_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalPayment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalPayment_invoiceId(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_invoiceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InvoiceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalPayment_invoiceId(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.InvoiceID)
 }
 func (ec *executionContext) fieldContext_PortalPayment_invoiceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalPayment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35594,7 +33230,7 @@ func (ec *executionContext) _PortalPayment_amountCents(ctx context.Context, fiel
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AmountCents)
 }
 func (ec *executionContext) fieldContext_PortalPayment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalPayment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35605,30 +33241,18 @@ func (ec *executionContext) _PortalPayment_currency(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_PortalPayment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v payment.Status) graphql.Marshaler {
-			return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalPayment_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalPayment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenPaymentStatus)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfPaymentStatus)
 }
 
 func (ec *executionContext) _PortalPayment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35639,7 +33263,7 @@ func (ec *executionContext) _PortalPayment_failureReason(ctx context.Context, fi
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailureReason)
 }
 func (ec *executionContext) fieldContext_PortalPayment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35650,7 +33274,7 @@ func (ec *executionContext) _PortalPayment_cardBrand(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardBrand)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35661,7 +33285,7 @@ func (ec *executionContext) _PortalPayment_cardLast4(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardLast4)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35672,30 +33296,18 @@ func (ec *executionContext) _PortalPayment_paidBy(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidBy)
 }
 func (ec *executionContext) fieldContext_PortalPayment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalPayment_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalPayment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalPayment_invoice(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35731,26 +33343,14 @@ func (ec *executionContext) fieldContext_PortalPayment_invoice(_ context.Context
 }
 
 func (ec *executionContext) _PortalSavedCard_id(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalSavedCard_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalSavedCard_brand(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -35761,7 +33361,7 @@ func (ec *executionContext) _PortalSavedCard_brand(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Brand)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_brand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_last4(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -35772,7 +33372,7 @@ func (ec *executionContext) _PortalSavedCard_last4(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Last4)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_expMonth(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -35783,7 +33383,7 @@ func (ec *executionContext) _PortalSavedCard_expMonth(ctx context.Context, field
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpMonth)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_expYear(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -35794,7 +33394,7 @@ func (ec *executionContext) _PortalSavedCard_expYear(ctx context.Context, field 
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpYear)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_addedBy(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -35805,30 +33405,18 @@ func (ec *executionContext) _PortalSavedCard_addedBy(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AddedBy)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_addedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalSavedCard_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalSession_token(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
@@ -35839,30 +33427,18 @@ func (ec *executionContext) _PortalSession_token(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_PortalSession_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSession", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSession_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalSession_expiresAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_PortalSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalSession", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalSession_viewer(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
@@ -35898,49 +33474,25 @@ func (ec *executionContext) fieldContext_PortalSession_viewer(_ context.Context,
 }
 
 func (ec *executionContext) _PortalThreadMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalThreadMessage_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalThreadMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_direction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v portalmessage.Direction) graphql.Marshaler {
-			return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalThreadMessage_direction(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenMessageDirection)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfMessageDirection)
 }
 
 func (ec *executionContext) _PortalThreadMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -35951,7 +33503,7 @@ func (ec *executionContext) _PortalThreadMessage_body(ctx context.Context, field
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalThreadMessage_authorName(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -35974,53 +33526,29 @@ func (ec *executionContext) _PortalThreadMessage_authorName(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalThreadMessage", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalThreadMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalThreadMessage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalThreadMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_readAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReadAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PortalThreadMessage_readAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReadAt)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -36031,7 +33559,7 @@ func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graph
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalViewer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalViewer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalViewer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalViewer_practice(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -36054,7 +33582,7 @@ func (ec *executionContext) _PortalViewer_practice(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalViewer_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalViewer", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalViewer", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalViewer_clients(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -36129,7 +33657,7 @@ func (ec *executionContext) _PublicLocation_name(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_PublicLocation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PublicLocation_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -36172,7 +33700,7 @@ func (ec *executionContext) _PublicLocation_timeZone(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PublicLocation_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PublicLocation_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -36183,7 +33711,7 @@ func (ec *executionContext) _PublicLocation_phone(ctx context.Context, field gra
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_PublicLocation_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -37866,7 +35394,7 @@ func (ec *executionContext) _Query_webhookEventTypes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookEventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Query", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Query", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -37946,26 +35474,14 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Recipient_kind(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v link.RecipientKind) graphql.Marshaler {
-			return ec.marshalNRecipientKind2githubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐRecipientKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Recipient_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNRecipientKind2githubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐRecipientKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Recipient_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenRecipientKind)
+	return scalarFieldContext("Recipient", field, false, false, childOfRecipientKind)
 }
 
 func (ec *executionContext) _Recipient_contact(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -38040,30 +35556,18 @@ func (ec *executionContext) _Recipient_firstName(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Recipient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_lastName(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Recipient_lastName(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Recipient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_name(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -38074,99 +35578,51 @@ func (ec *executionContext) _Recipient_name(ctx context.Context, field graphql.C
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Recipient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_email(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Recipient_email(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Recipient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_phone(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Recipient_phone(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Recipient_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_relationship(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
-			return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Recipient_relationship(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_Recipient_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenRelationship)
+	return scalarFieldContext("Recipient", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _Recipient_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_relationshipLabel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RelationshipLabel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Recipient_relationshipLabel(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_Recipient_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -38177,7 +35633,7 @@ func (ec *executionContext) _Recipient_notifyReminders(ctx context.Context, fiel
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -38188,7 +35644,7 @@ func (ec *executionContext) _Recipient_notifyConfirmations(ctx context.Context, 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -38199,7 +35655,7 @@ func (ec *executionContext) _Recipient_notifyScheduled(ctx context.Context, fiel
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -38210,7 +35666,7 @@ func (ec *executionContext) _Recipient_canManageAppointments(ctx context.Context
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_Recipient_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
@@ -38221,7 +35677,7 @@ func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Encoding)
 }
 func (ec *executionContext) fieldContext_SMSInfo_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SMSInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
@@ -38232,7 +35688,7 @@ func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Segments)
 }
 func (ec *executionContext) fieldContext_SMSInfo_segments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("SMSInfo", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
@@ -38243,168 +35699,84 @@ func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graph
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Characters)
 }
 func (ec *executionContext) fieldContext_SMSInfo_characters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("SMSInfo", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduleException_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduleException_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ScheduleException_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduleException_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduleException_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduleException_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_staffID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StaffID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduleException_staffID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StaffID)
 }
 func (ec *executionContext) fieldContext_ScheduleException_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduleException_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scheduleexception.Kind) graphql.Marshaler {
-			return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduleException_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_ScheduleException_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenScheduleExceptionKind)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfScheduleExceptionKind)
 }
 
 func (ec *executionContext) _ScheduleException_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ScheduleException_startsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ScheduleException_endsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_date(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -38415,7 +35787,7 @@ func (ec *executionContext) _ScheduleException_date(ctx context.Context, field g
 	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Date)
 }
 func (ec *executionContext) fieldContext_ScheduleException_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _ScheduleException_start(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -38426,7 +35798,7 @@ func (ec *executionContext) _ScheduleException_start(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_ScheduleException_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_end(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -38437,7 +35809,7 @@ func (ec *executionContext) _ScheduleException_end(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_ScheduleException_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_note(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -38448,7 +35820,7 @@ func (ec *executionContext) _ScheduleException_note(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_ScheduleException_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -38484,118 +35856,58 @@ func (ec *executionContext) fieldContext_ScheduleException_staff(_ context.Conte
 }
 
 func (ec *executionContext) _ScheduledMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_clientID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_appointmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppointmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_appointmentID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_subject(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -38606,7 +35918,7 @@ func (ec *executionContext) _ScheduledMessage_subject(ctx context.Context, field
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -38617,76 +35929,40 @@ func (ec *executionContext) _ScheduledMessage_body(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sendAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_sendAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SendAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_sendAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SendAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sendAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_minutesBeforeStart(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_minutesBeforeStart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinutesBeforeStart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_minutesBeforeStart(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MinutesBeforeStart)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_minutesBeforeStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduledMessage_status(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scheduledmessage.Status) graphql.Marshaler {
-			return ec.marshalNScheduledMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduledmessageᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNScheduledMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduledmessageᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenScheduledMessageStatus)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfScheduledMessageStatus)
 }
 
 func (ec *executionContext) _ScheduledMessage_reason(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -38697,30 +35973,18 @@ func (ec *executionContext) _ScheduledMessage_reason(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_sentAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SentAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_sentAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_client(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -38859,7 +36123,7 @@ func (ec *executionContext) _ScheduledMessageConnection_totalCount(ctx context.C
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessageConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ScheduledMessageConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduledMessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageEdge) (ret graphql.Marshaler) {
@@ -38895,95 +36159,47 @@ func (ec *executionContext) fieldContext_ScheduledMessageEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _ScheduledMessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessageEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessageEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessageEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ScheduledMessageEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Service_id(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Service_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Service_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Service", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Service_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Service_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Service_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Service", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Service_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Service", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Service_name(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -38994,7 +36210,7 @@ func (ec *executionContext) _Service_name(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Service_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_description(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -39005,7 +36221,7 @@ func (ec *executionContext) _Service_description(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Service_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -39016,30 +36232,18 @@ func (ec *executionContext) _Service_durationMinutes(ctx context.Context, field 
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DurationMinutes)
 }
 func (ec *executionContext) fieldContext_Service_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_priceCents(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_priceCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PriceCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_priceCents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PriceCents)
 }
 func (ec *executionContext) fieldContext_Service_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -39050,7 +36254,7 @@ func (ec *executionContext) _Service_currency(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Service_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_bookableOnline(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -39061,30 +36265,18 @@ func (ec *executionContext) _Service_bookableOnline(ctx context.Context, field g
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookableOnline)
 }
 func (ec *executionContext) fieldContext_Service_bookableOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Service", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Service_mode(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_mode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v service.Mode) graphql.Marshaler {
-			return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Service_mode(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_Service_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenServiceMode)
+	return scalarFieldContext("Service", field, false, false, childOfServiceMode)
 }
 
 func (ec *executionContext) _Service_location(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -39095,237 +36287,117 @@ func (ec *executionContext) _Service_location(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_Service_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_practiceLocationID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PracticeLocationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_practiceLocationID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PracticeLocationID)
 }
 func (ec *executionContext) fieldContext_Service_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Service", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_archivedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ArchivedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_archivedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ArchivedAt)
 }
 func (ec *executionContext) fieldContext_Service_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Service", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Service_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bookingMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookingMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_bookingMinNoticeMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bookingMaxAdvanceDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookingMaxAdvanceDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_bookingMaxAdvanceDays(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_Service_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_cancelMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_cancelMinNoticeMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_rescheduleMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RescheduleMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_rescheduleMinNoticeMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_slotIntervalMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SlotIntervalMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_slotIntervalMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_Service_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bufferBeforeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferBeforeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_bufferBeforeMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferAfterMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_requireCancellationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequireCancellationReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Service_requireCancellationReason(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Service", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Service_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -39425,95 +36497,47 @@ func (ec *executionContext) fieldContext_Service_effectiveRules(_ context.Contex
 }
 
 func (ec *executionContext) _SharedDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SharedDocument_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _SharedDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SharedDocument_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SharedDocument_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _SharedDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SharedDocument_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SharedDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _SharedDocument_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SharedDocument_clientID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _SharedDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -39524,7 +36548,7 @@ func (ec *executionContext) _SharedDocument_title(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_SharedDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -39535,7 +36559,7 @@ func (ec *executionContext) _SharedDocument_description(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_SharedDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -39546,7 +36570,7 @@ func (ec *executionContext) _SharedDocument_fileName(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FileName)
 }
 func (ec *executionContext) fieldContext_SharedDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -39557,7 +36581,7 @@ func (ec *executionContext) _SharedDocument_contentType(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_SharedDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -39568,7 +36592,7 @@ func (ec *executionContext) _SharedDocument_sizeBytes(ctx context.Context, field
 	return ec.marshalOInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SizeBytes)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _SharedDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -39579,30 +36603,18 @@ func (ec *executionContext) _SharedDocument_url(ctx context.Context, field graph
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_SharedDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_sharedByID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_sharedByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SharedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_SharedDocument_sharedByID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SharedByID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sharedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _SharedDocument_client(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -39677,30 +36689,18 @@ func (ec *executionContext) _SignInPayload_token(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_SignInPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SignInPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SignInPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SignInPayload_expiresAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_SignInPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("SignInPayload", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _SignInPayload_staff(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
@@ -39736,72 +36736,36 @@ func (ec *executionContext) fieldContext_SignInPayload_staff(_ context.Context, 
 }
 
 func (ec *executionContext) _Staff_id(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Staff_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Staff_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Staff", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Staff_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Staff_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Staff_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Staff", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Staff_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Staff_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Staff_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Staff", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Staff_name(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -39812,7 +36776,7 @@ func (ec *executionContext) _Staff_name(ctx context.Context, field graphql.Colle
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Staff_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_email(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -39823,30 +36787,18 @@ func (ec *executionContext) _Staff_email(ctx context.Context, field graphql.Coll
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Staff_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_role(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v staff.Role) graphql.Marshaler {
-			return ec.marshalNStaffRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋstaffᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Staff_role(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNStaffRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋstaffᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_Staff_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenStaffRole)
+	return scalarFieldContext("Staff", field, false, false, childOfStaffRole)
 }
 
 func (ec *executionContext) _Staff_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -39857,7 +36809,7 @@ func (ec *executionContext) _Staff_phone(ctx context.Context, field graphql.Coll
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Staff_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_active(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -39868,7 +36820,7 @@ func (ec *executionContext) _Staff_active(ctx context.Context, field graphql.Col
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Staff_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Staff", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Staff_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -39879,7 +36831,7 @@ func (ec *executionContext) _Staff_timeZone(ctx context.Context, field graphql.C
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Staff_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_assignedClients(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -40086,7 +37038,7 @@ func (ec *executionContext) _StaffConnection_totalCount(ctx context.Context, fie
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_StaffConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StaffConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("StaffConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _StaffEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StaffEdge) (ret graphql.Marshaler) {
@@ -40122,26 +37074,14 @@ func (ec *executionContext) fieldContext_StaffEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _StaffEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StaffEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StaffEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_StaffEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StaffEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("StaffEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Subscription_callEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -40280,7 +37220,7 @@ func (ec *executionContext) _TimelineEdge_cursor(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_TimelineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEdge", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelineEdge", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -40291,53 +37231,29 @@ func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_at(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_at(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.At, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TimelineEntry_at(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.At)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v timeline.Kind) graphql.Marshaler {
-			return ec.marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TimelineEntry_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTimelineKind)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfTimelineKind)
 }
 
 func (ec *executionContext) _TimelineEntry_summary(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -40348,30 +37264,18 @@ func (ec *executionContext) _TimelineEntry_summary(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Summary)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Actor) graphql.Marshaler {
-			return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TimelineEntry_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTimelineActor)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfTimelineActor)
 }
 
 func (ec *executionContext) _TimelineEntry_staff(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -40478,99 +37382,51 @@ func (ec *executionContext) _TimelinePageInfo_hasNextPage(ctx context.Context, f
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("TimelinePageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _TimelinePageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelinePageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TimelinePageInfo_endCursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelinePageInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -40581,30 +37437,18 @@ func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, fiel
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EventType)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v webhookdelivery.Status) graphql.Marshaler {
-			return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookdeliveryᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookdeliveryᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenWebhookDeliveryStatus)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfWebhookDeliveryStatus)
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -40615,53 +37459,29 @@ func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Attempts)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_responseCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResponseCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_responseCode(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ResponseCode)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseMs(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_responseMs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResponseMs, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_responseMs(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ResponseMs)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -40672,76 +37492,40 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastError)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastAttemptAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastAttemptAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NextAttemptAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NextAttemptAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeliveredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DeliveredAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_event(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -40848,7 +37632,7 @@ func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Co
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDeliveryConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
@@ -40884,95 +37668,47 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("WebhookDeliveryEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -40983,7 +37719,7 @@ func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -40994,30 +37730,18 @@ func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, fi
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventTypes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EventTypes)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -41028,122 +37752,62 @@ func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Enabled)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisabledReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *webhookendpoint.DisabledReason) graphql.Marshaler {
-			return ec.marshalOWebhookDisabledReason2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookendpointᚐDisabledReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOWebhookDisabledReason2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookendpointᚐDisabledReason(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DisabledReason)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenWebhookDisabledReason)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfWebhookDisabledReason)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_disabledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisabledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_disabledAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DisabledAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_previousSecretExpiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_previousSecretExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreviousSecretExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_previousSecretExpiresAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreviousSecretExpiresAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_previousSecretExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_failingSince(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailingSince, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_failingSince(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailingSince)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEvent_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEvent_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WebhookEvent_type(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -41154,53 +37818,29 @@ func (ec *executionContext) _WebhookEvent_type(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEvent_objectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEvent_objectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ObjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEvent_objectID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ObjectID)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_objectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEvent_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEvent_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEvent_payload(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -41223,7 +37863,7 @@ func (ec *executionContext) _WebhookEvent_payload(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, true, true, errNoChildrenString)
+	return scalarFieldContext("WebhookEvent", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _WebhookSecretPayload_endpoint(ctx context.Context, field graphql.CollectedField, obj *event.Secret) (ret graphql.Marshaler) {
@@ -41266,99 +37906,51 @@ func (ec *executionContext) _WebhookSecretPayload_secret(ctx context.Context, fi
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_WebhookSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookSecretPayload", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookSecretPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkingHours_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WorkingHours_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WorkingHours_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkingHours_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WorkingHours_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WorkingHours_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkingHours_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_WorkingHours_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WorkingHours_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_staffID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StaffID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkingHours_staffID(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StaffID)
 }
 func (ec *executionContext) fieldContext_WorkingHours_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WorkingHours_weekday(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -41369,7 +37961,7 @@ func (ec *executionContext) _WorkingHours_weekday(ctx context.Context, field gra
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Weekday)
 }
 func (ec *executionContext) fieldContext_WorkingHours_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -41380,7 +37972,7 @@ func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graph
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_WorkingHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -41391,7 +37983,7 @@ func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_WorkingHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_staff(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -41434,7 +38026,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__Directive", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -41457,7 +38049,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Directive", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -41468,30 +38060,18 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IsRepeatable)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("__Directive", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Locations)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildren__DirectiveLocation)
+	return scalarFieldContext("__Directive", field, false, false, childOf__DirectiveLocation)
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -41545,7 +38125,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__EnumValue", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -41568,7 +38148,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__EnumValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -41591,7 +38171,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__EnumValue", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -41614,7 +38194,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__EnumValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -41625,7 +38205,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__Field", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -41648,7 +38228,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Field", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -41746,7 +38326,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__Field", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -41769,7 +38349,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Field", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -41780,7 +38360,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -41803,7 +38383,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -41839,26 +38419,14 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___InputValue_defaultValue(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultValue)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -41881,7 +38449,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__InputValue", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -41904,7 +38472,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -41927,7 +38495,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Schema", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -42110,7 +38678,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildren__TypeKind)
+	return scalarFieldContext("__Type", field, true, false, childOf__TypeKind)
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -42133,7 +38701,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Type", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -42156,7 +38724,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Type", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -42179,7 +38747,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Type", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -42418,7 +38986,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__Type", field, true, false, childOfBoolean)
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -78536,4 +75104,57 @@ var (
 	errNoChildrenWebhookDisabledReason    = errors.New("field of type WebhookDisabledReason does not have child fields")
 	errNoChildren__DirectiveLocation      = errors.New("field of type __DirectiveLocation does not have child fields")
 	errNoChildren__TypeKind               = errors.New("field of type __TypeKind does not have child fields")
+)
+
+// childOf… are the Child functions of scalar fields' contexts, one per
+// scalar type (graph/codegen).
+var (
+	childOfApiKeyRole               = childless(errNoChildrenApiKeyRole)
+	childOfAppointmentAddressSource = childless(errNoChildrenAppointmentAddressSource)
+	childOfAppointmentChangeAction  = childless(errNoChildrenAppointmentChangeAction)
+	childOfAppointmentStatus        = childless(errNoChildrenAppointmentStatus)
+	childOfBookedVia                = childless(errNoChildrenBookedVia)
+	childOfBoolean                  = childless(errNoChildrenBoolean)
+	childOfCallEventKind            = childless(errNoChildrenCallEventKind)
+	childOfCallOutcome              = childless(errNoChildrenCallOutcome)
+	childOfCallStatus               = childless(errNoChildrenCallStatus)
+	childOfChannel                  = childless(errNoChildrenChannel)
+	childOfClientStatus             = childless(errNoChildrenClientStatus)
+	childOfCommunicationDirection   = childless(errNoChildrenCommunicationDirection)
+	childOfCommunicationKind        = childless(errNoChildrenCommunicationKind)
+	childOfCommunicationSource      = childless(errNoChildrenCommunicationSource)
+	childOfContactMethod            = childless(errNoChildrenContactMethod)
+	childOfContactType              = childless(errNoChildrenContactType)
+	childOfCursor                   = childless(errNoChildrenCursor)
+	childOfDate                     = childless(errNoChildrenDate)
+	childOfExportKind               = childless(errNoChildrenExportKind)
+	childOfFormQuestionType         = childless(errNoChildrenFormQuestionType)
+	childOfFormStatus               = childless(errNoChildrenFormStatus)
+	childOfHealthCardStatus         = childless(errNoChildrenHealthCardStatus)
+	childOfID                       = childless(errNoChildrenID)
+	childOfInt                      = childless(errNoChildrenInt)
+	childOfInvoiceStatus            = childless(errNoChildrenInvoiceStatus)
+	childOfMailboxSecurity          = childless(errNoChildrenMailboxSecurity)
+	childOfMessageDirection         = childless(errNoChildrenMessageDirection)
+	childOfMessageKind              = childless(errNoChildrenMessageKind)
+	childOfMessageStatus            = childless(errNoChildrenMessageStatus)
+	childOfPaymentStatus            = childless(errNoChildrenPaymentStatus)
+	childOfPortalInvitationState    = childless(errNoChildrenPortalInvitationState)
+	childOfPortalScope              = childless(errNoChildrenPortalScope)
+	childOfPortalStatus             = childless(errNoChildrenPortalStatus)
+	childOfRecipientKind            = childless(errNoChildrenRecipientKind)
+	childOfRelatedPerson            = childless(errNoChildrenRelatedPerson)
+	childOfRelationship             = childless(errNoChildrenRelationship)
+	childOfScheduleExceptionKind    = childless(errNoChildrenScheduleExceptionKind)
+	childOfScheduledMessageStatus   = childless(errNoChildrenScheduledMessageStatus)
+	childOfServiceMode              = childless(errNoChildrenServiceMode)
+	childOfStaffRole                = childless(errNoChildrenStaffRole)
+	childOfString                   = childless(errNoChildrenString)
+	childOfTime                     = childless(errNoChildrenTime)
+	childOfTimelineActor            = childless(errNoChildrenTimelineActor)
+	childOfTimelineKind             = childless(errNoChildrenTimelineKind)
+	childOfWebhookDeliveryStatus    = childless(errNoChildrenWebhookDeliveryStatus)
+	childOfWebhookDisabledReason    = childless(errNoChildrenWebhookDisabledReason)
+	childOf__DirectiveLocation      = childless(errNoChildren__DirectiveLocation)
+	childOf__TypeKind               = childless(errNoChildren__TypeKind)
 )

@@ -19,6 +19,7 @@
 // operation (argsOnce), builds the map of input unmarshalers once, not for
 // every operation (unmarshalersOnce), gives a scalar field's context the one error of
 // its type made once, not one made for every field resolved (noChildren),
+// with the context's Child made once too (scalarChild),
 // has a scalar or enum field that only reads a struct field marshal it
 // at once (plainLeaves), without gqlgen's resolver machinery, and has an
 // input object's unmarshaller visit only the fields it was given
@@ -112,6 +113,12 @@ var argsOnce = regexp.MustCompile(`fc\.Args, err = ec\.(field_\w+_args)\(ctx, fi
 // which says the field has no child fields, by the scalar's name.
 var noChildren = regexp.MustCompile(`errors\.New\("field of type (\w+) does not have child fields"\)`)
 
+// scalarChild is gqlgen's making of a scalar field's context, which makes
+// a closure for its Child, returning the error of its type, for every
+// field resolved; kith has scalarFieldContext take the Child of the type,
+// made once (childOf…).
+var scalarChild = regexp.MustCompile(`graphql\.NewScalarFieldContext\(([^\n]*?)errNoChildren(\w+)\)`)
+
 // rewrite applies rewrites to the executor in file, and fails when gqlgen
 // no longer writes what one of them replaces.
 func rewrite(file string) error {
@@ -140,6 +147,10 @@ func rewrite(file string) error {
 	if src, err = plainLeaves(src); err != nil {
 		return fmt.Errorf("%s: %w: gqlgen's executor changed, see graph/codegen", file, err)
 	}
+	if !scalarChild.Match(src) {
+		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, scalarChild)
+	}
+	src = scalarChild.ReplaceAll(src, []byte("scalarFieldContext(${1}childOf$2)"))
 	if src, err = unmarshalersOnce(src); err != nil {
 		return fmt.Errorf("%s: %w: gqlgen's executor changed, see graph/codegen", file, err)
 	}
@@ -147,6 +158,10 @@ func rewrite(file string) error {
 	src = append(src, "\n// errNoChildren… are the errors of scalar fields' contexts, one per scalar\n// type (graph/codegen).\nvar (\n"...)
 	for _, t := range slices.Compact(types) {
 		src = fmt.Appendf(src, "\terrNoChildren%s = errors.New(%q)\n", t, "field of type "+t+" does not have child fields")
+	}
+	src = append(src, ")\n\n// childOf… are the Child functions of scalar fields' contexts, one per\n// scalar type (graph/codegen).\nvar (\n"...)
+	for _, t := range slices.Compact(types) {
+		src = fmt.Appendf(src, "\tchildOf%s = childless(errNoChildren%s)\n", t, t)
 	}
 	src = append(src, ")\n"...)
 	if src, err = format.Source(src); err != nil {
@@ -195,7 +210,8 @@ func unmarshalersOnce(src []byte) ([]byte, error) {
 // plainLeaf is how gqlgen writes a field that reads a struct field
 // (obj.Name: no resolver, no method, no directive), each group what
 // plainLeaves keeps: the function's name and object, the field's context
-// function, the struct field read, its Go type and its marshaller.
+// function, the struct field read, its Go type and its marshaller (whose
+// name spells package paths in letters outside ASCII, such as ᚗ).
 var plainLeaf = regexp.MustCompile(`func \(ec \*executionContext\) (_\w+)\(ctx context\.Context, field graphql\.CollectedField, obj (\S+)\) \(ret graphql\.Marshaler\) \{
 	return graphql\.ResolveField\(
 		ctx,
@@ -209,7 +225,7 @@ var plainLeaf = regexp.MustCompile(`func \(ec \*executionContext\) (_\w+)\(ctx c
 		\},
 		nil,
 		func\(ctx context\.Context, selections ast\.SelectionSet, v ([^\n]+)\) graphql\.Marshaler \{
-			return ec\.(marshal\w+)\(ctx, selections, v\)
+			return ec\.(marshal[^(]+)\(ctx, selections, v\)
 		\},
 		true,
 		(?:true|false),
