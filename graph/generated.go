@@ -21423,110 +21423,70 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Address_line1(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Line1)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Line1)
 }
 func (ec *executionContext) fieldContext_Address_line1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Address_line2(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Line2)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Line2)
 }
 func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Address_city(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.City)
+	return ec.marshalOString2string(ctx, field.Selections, obj.City)
 }
 func (ec *executionContext) fieldContext_Address_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Address_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_Address_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Address_postalCode(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PostalCode)
+	return ec.marshalOString2string(ctx, field.Selections, obj.PostalCode)
 }
 func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_country(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Address_country(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Country)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Country)
 }
 func (ec *executionContext) fieldContext_Address_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ApiKey_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ApiKey", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ApiKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ApiKey_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_ApiKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ApiKey", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ApiKey_role(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNApiKeyRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋapikeyᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Role)
+	return ec.marshalNApiKeyRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋapikeyᚐRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ApiKey", field, false, false, childOfApiKeyRole)
 }
 
 func (ec *executionContext) _ApiKey_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ApiKey_prefix(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Prefix)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Prefix)
 }
 func (ec *executionContext) fieldContext_ApiKey_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ApiKey", field, false, false, childOfString)
@@ -21544,33 +21504,21 @@ func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastUsedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ApiKey_revokedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RevokedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RevokedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Appointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfID)
@@ -21599,33 +21547,21 @@ func (ec *executionContext) fieldContext_Appointment_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Appointment_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_clientID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Appointment_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_practitionerID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_practitionerID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PractitionerID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PractitionerID)
 }
 func (ec *executionContext) fieldContext_Appointment_practitionerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_createdByID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_createdByID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedByID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.CreatedByID)
 }
 func (ec *executionContext) fieldContext_Appointment_createdByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfID)
@@ -21654,132 +21590,84 @@ func (ec *executionContext) fieldContext_Appointment_endsAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Appointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Appointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_location(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Location)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_Appointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_practiceLocationID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PracticeLocationID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PracticeLocationID)
 }
 func (ec *executionContext) fieldContext_Appointment_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_addressSource(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_addressSource(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AddressSource)
+	return ec.marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, field.Selections, obj.AddressSource)
 }
 func (ec *executionContext) fieldContext_Appointment_addressSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfAppointmentAddressSource)
 }
 
 func (ec *executionContext) _Appointment_heldAtContactLinkID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_heldAtContactLinkID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HeldAtContactLinkID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.HeldAtContactLinkID)
 }
 func (ec *executionContext) fieldContext_Appointment_heldAtContactLinkID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_telehealthURL(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_telehealthURL(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TelehealthURL)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TelehealthURL)
 }
 func (ec *executionContext) fieldContext_Appointment_telehealthURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Appointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfAppointmentStatus)
 }
 
 func (ec *executionContext) _Appointment_cancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_cancellationReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancellationReason)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CancellationReason)
 }
 func (ec *executionContext) fieldContext_Appointment_cancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_cancelledAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelledAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CancelledAt)
 }
 func (ec *executionContext) fieldContext_Appointment_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_notes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Notes)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Appointment_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_serviceID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_serviceID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ServiceID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ServiceID)
 }
 func (ec *executionContext) fieldContext_Appointment_serviceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Appointment_bookedVia(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookedVia)
+	return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, field.Selections, obj.BookedVia)
 }
 func (ec *executionContext) fieldContext_Appointment_bookedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Appointment", field, false, false, childOfBookedVia)
@@ -22123,11 +22011,7 @@ func (ec *executionContext) fieldContext_Appointment_endsAtLocal(_ context.Conte
 }
 
 func (ec *executionContext) _AppointmentAddress_source(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentAddress_source(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Source)
+	return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentAddress", field, false, false, childOfAppointmentAddressSource)
@@ -22166,11 +22050,7 @@ func (ec *executionContext) fieldContext_AppointmentAddress_contactLink(_ contex
 }
 
 func (ec *executionContext) _AppointmentAddress_label(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentAddress_label(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Label)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentAddress", field, false, false, childOfString)
@@ -22209,22 +22089,14 @@ func (ec *executionContext) fieldContext_AppointmentAddress_address(_ context.Co
 }
 
 func (ec *executionContext) _AppointmentChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentChange_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentChange", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _AppointmentChange_action(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentChange_action(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Action)
+	return ec.marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx, field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentChange", field, false, false, childOfAppointmentChangeAction)
@@ -22242,33 +22114,21 @@ func (ec *executionContext) fieldContext_AppointmentChange_startsAt(_ context.Co
 }
 
 func (ec *executionContext) _AppointmentChange_previousStartsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentChange_previousStartsAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreviousStartsAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PreviousStartsAt)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_previousStartsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentChange", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AppointmentChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentChange_reason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentChange", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _AppointmentChange_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentChange_actor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Actor)
+	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentChange", field, false, false, childOfTimelineActor)
@@ -22446,11 +22306,7 @@ func (ec *executionContext) fieldContext_AppointmentConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _AppointmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AppointmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentConnection", field, false, false, childOfInt)
@@ -22489,44 +22345,28 @@ func (ec *executionContext) fieldContext_AppointmentEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _AppointmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AppointmentEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AppointmentEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Attachment_filename(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Attachment_filename(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Filename)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Filename)
 }
 func (ec *executionContext) fieldContext_Attachment_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Attachment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Attachment_contentType(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Attachment_contentType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContentType)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_Attachment_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Attachment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Attachment_size(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Attachment_size(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Size)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Size)
 }
 func (ec *executionContext) fieldContext_Attachment_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Attachment", field, false, false, childOfInt)
@@ -22544,22 +22384,14 @@ func (ec *executionContext) fieldContext_AvailableSlot_start(_ context.Context, 
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerId(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PractitionerID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PractitionerID)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AvailableSlot", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AvailableSlot_practitionerName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PractitionerName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PractitionerName)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AvailableSlot", field, false, false, childOfString)
@@ -22612,33 +22444,21 @@ func (ec *executionContext) fieldContext_BilledTo_contactId(_ context.Context, f
 }
 
 func (ec *executionContext) _BilledTo_name(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BilledTo_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BilledTo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_organizationReference(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BilledTo_organizationReference(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.OrganizationReference)
+	return ec.marshalOString2string(ctx, field.Selections, obj.OrganizationReference)
 }
 func (ec *executionContext) fieldContext_BilledTo_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_email(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BilledTo_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_BilledTo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BilledTo", field, false, false, childOfString)
@@ -22677,110 +22497,70 @@ func (ec *executionContext) fieldContext_BilledTo_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _BookablePractitioner_id(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookablePractitioner_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookablePractitioner", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookablePractitioner_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookablePractitioner", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_id(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_BookableService_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _BookableService_name(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BookableService_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_description(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_BookableService_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_durationMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DurationMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DurationMinutes)
 }
 func (ec *executionContext) fieldContext_BookableService_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookableService_priceCents(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_priceCents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PriceCents)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.PriceCents)
 }
 func (ec *executionContext) fieldContext_BookableService_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookableService_currency(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_currency(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_BookableService_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_mode(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_mode(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Mode)
+	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_BookableService_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfServiceMode)
 }
 
 func (ec *executionContext) _BookableService_location(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookableService_location(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Location)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_BookableService_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookableService", field, false, false, childOfString)
@@ -22851,99 +22631,63 @@ func (ec *executionContext) fieldContext_BookableService_practiceLocation(_ cont
 }
 
 func (ec *executionContext) _BookingRules_minNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_minNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MinNoticeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_minNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_maxAdvanceDays(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MaxAdvanceDays)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_BookingRules_maxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_cancelMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelMinNoticeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_rescheduleMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RescheduleMinNoticeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_slotIntervalMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SlotIntervalMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_bufferBeforeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferBeforeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_bufferAfterMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferAfterMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_BookingRules_requireCancellationReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RequireCancellationReason)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_BookingRules_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BookingRules", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _CallEvent_kind(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CallEvent_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_CallEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("CallEvent", field, false, false, childOfCallEventKind)
@@ -22982,11 +22726,7 @@ func (ec *executionContext) fieldContext_CallEvent_communication(_ context.Conte
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Client_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfID)
@@ -23015,165 +22755,105 @@ func (ec *executionContext) fieldContext_Client_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Client_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_firstName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Client_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_lastName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Client_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_preferredName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreferredName)
+	return ec.marshalOString2string(ctx, field.Selections, obj.PreferredName)
 }
 func (ec *executionContext) fieldContext_Client_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_pronouns(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Pronouns)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Pronouns)
 }
 func (ec *executionContext) fieldContext_Client_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_salutation(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_salutation(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Salutation)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Salutation)
 }
 func (ec *executionContext) fieldContext_Client_salutation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_dateOfBirth(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DateOfBirth)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DateOfBirth)
 }
 func (ec *executionContext) fieldContext_Client_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _Client_sexAssignedAtBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_sexAssignedAtBirth(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SexAssignedAtBirth)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SexAssignedAtBirth)
 }
 func (ec *executionContext) fieldContext_Client_sexAssignedAtBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_language(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_Client_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Client_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Client_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_emailConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_emailConsent(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EmailConsent)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.EmailConsent)
 }
 func (ec *executionContext) fieldContext_Client_emailConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_mobilePhone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MobilePhone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.MobilePhone)
 }
 func (ec *executionContext) fieldContext_Client_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_smsConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_smsConsent(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SmsConsent)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.SmsConsent)
 }
 func (ec *executionContext) fieldContext_Client_smsConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_mobileIsPrimary(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_mobileIsPrimary(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MobileIsPrimary)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.MobileIsPrimary)
 }
 func (ec *executionContext) fieldContext_Client_mobileIsPrimary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_voiceConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_voiceConsent(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.VoiceConsent)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.VoiceConsent)
 }
 func (ec *executionContext) fieldContext_Client_voiceConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
@@ -23244,22 +22924,14 @@ func (ec *executionContext) fieldContext_Client_address(_ context.Context, field
 }
 
 func (ec *executionContext) _Client_preferredContactMethod(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_preferredContactMethod(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNContactMethod2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐPreferredContactMethod(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreferredContactMethod)
+	return ec.marshalNContactMethod2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐPreferredContactMethod(ctx, field.Selections, obj.PreferredContactMethod)
 }
 func (ec *executionContext) fieldContext_Client_preferredContactMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfContactMethod)
 }
 
 func (ec *executionContext) _Client_status(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Client_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfClientStatus)
@@ -23277,110 +22949,70 @@ func (ec *executionContext) fieldContext_Client_tags(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Client_alert(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_alert(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Alert)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Alert)
 }
 func (ec *executionContext) fieldContext_Client_alert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_notes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_notes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Notes)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Client_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_referringProvider(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_referringProvider(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReferringProvider)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ReferringProvider)
 }
 func (ec *executionContext) fieldContext_Client_referringProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_qualified(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_qualified(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Qualified)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Qualified)
 }
 func (ec *executionContext) fieldContext_Client_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_veteranID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_veteranID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.VeteranID)
+	return ec.marshalOString2string(ctx, field.Selections, obj.VeteranID)
 }
 func (ec *executionContext) fieldContext_Client_veteranID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_defaultLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_defaultLocationID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultLocationID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.DefaultLocationID)
 }
 func (ec *executionContext) fieldContext_Client_defaultLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Client_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_notifyReminders(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyReminders)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_Client_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_notifyConfirmations(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyConfirmations)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_Client_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_notifyScheduled(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyScheduled)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_Client_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Client_portalStatus(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalStatus)
+	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, field.Selections, obj.PortalStatus)
 }
 func (ec *executionContext) fieldContext_Client_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Client", field, false, false, childOfPortalStatus)
@@ -24091,22 +23723,14 @@ func (ec *executionContext) fieldContext_ClientConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ClientConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ClientConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ClientConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ClientContact_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ClientContact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfID)
@@ -24135,44 +23759,28 @@ func (ec *executionContext) fieldContext_ClientContact_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _ClientContact_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_clientID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_ClientContact_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_contactID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_ClientContact_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_relationship(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_relationship(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Relationship)
+	return ec.marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _ClientContact_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_relationshipLabel(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RelationshipLabel)
+	return ec.marshalOString2string(ctx, field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfString)
@@ -24190,44 +23798,28 @@ func (ec *executionContext) fieldContext_ClientContact_contactTypes(_ context.Co
 }
 
 func (ec *executionContext) _ClientContact_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_notifyReminders(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyReminders)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_notifyConfirmations(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyConfirmations)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_notifyScheduled(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyScheduled)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_canManageAppointments(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanManageAppointments)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_ClientContact_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
@@ -24245,11 +23837,7 @@ func (ec *executionContext) fieldContext_ClientContact_portalScopes(_ context.Co
 }
 
 func (ec *executionContext) _ClientContact_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientContact_portalStatus(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalStatus)
+	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, field.Selections, obj.PortalStatus)
 }
 func (ec *executionContext) fieldContext_ClientContact_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientContact", field, false, false, childOfPortalStatus)
@@ -24375,22 +23963,14 @@ func (ec *executionContext) fieldContext_ClientEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ClientEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ClientEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ClientEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Communication_id(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Communication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfID)
@@ -24419,55 +23999,35 @@ func (ec *executionContext) fieldContext_Communication_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _Communication_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Communication_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfCommunicationKind)
 }
 
 func (ec *executionContext) _Communication_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_direction(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Direction)
+	return ec.marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx, field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_Communication_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfCommunicationDirection)
 }
 
 func (ec *executionContext) _Communication_status(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Communication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfCallStatus)
 }
 
 func (ec *executionContext) _Communication_source(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_source(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Source)
+	return ec.marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Communication_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfCommunicationSource)
 }
 
 func (ec *executionContext) _Communication_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_providerID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderID)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Communication_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
@@ -24485,11 +24045,7 @@ func (ec *executionContext) fieldContext_Communication_occurredAt(_ context.Cont
 }
 
 func (ec *executionContext) _Communication_fromAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_fromAddress(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FromAddress)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FromAddress)
 }
 func (ec *executionContext) fieldContext_Communication_fromAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
@@ -24518,55 +24074,35 @@ func (ec *executionContext) fieldContext_Communication_ccAddresses(_ context.Con
 }
 
 func (ec *executionContext) _Communication_title(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_title(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Communication_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_description(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Communication_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_subject(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_Communication_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_textBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_textBody(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TextBody)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TextBody)
 }
 func (ec *executionContext) fieldContext_Communication_textBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_htmlBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_htmlBody(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTMLBody)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HTMLBody)
 }
 func (ec *executionContext) fieldContext_Communication_htmlBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
@@ -24605,121 +24141,77 @@ func (ec *executionContext) fieldContext_Communication_attachments(_ context.Con
 }
 
 func (ec *executionContext) _Communication_messageID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_messageID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MessageID)
+	return ec.marshalOString2string(ctx, field.Selections, obj.MessageID)
 }
 func (ec *executionContext) fieldContext_Communication_messageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_startedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartedAt)
 }
 func (ec *executionContext) fieldContext_Communication_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_answeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_answeredAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AnsweredAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.AnsweredAt)
 }
 func (ec *executionContext) fieldContext_Communication_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_endedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_endedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndedAt)
 }
 func (ec *executionContext) fieldContext_Communication_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_durationSeconds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DurationSeconds)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DurationSeconds)
 }
 func (ec *executionContext) fieldContext_Communication_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Communication_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_outcome(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Outcome)
+	return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx, field.Selections, obj.Outcome)
 }
 func (ec *executionContext) fieldContext_Communication_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfCallOutcome)
 }
 
 func (ec *executionContext) _Communication_recordingURL(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_recordingURL(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RecordingURL)
+	return ec.marshalOString2string(ctx, field.Selections, obj.RecordingURL)
 }
 func (ec *executionContext) fieldContext_Communication_recordingURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_providerStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_providerStatus(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderStatus)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderStatus)
 }
 func (ec *executionContext) fieldContext_Communication_providerStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_platform(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_platform(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Platform)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_Communication_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_closedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClosedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ClosedAt)
 }
 func (ec *executionContext) fieldContext_Communication_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_closedAutomatically(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Communication_closedAutomatically(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClosedAutomatically)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ClosedAutomatically)
 }
 func (ec *executionContext) fieldContext_Communication_closedAutomatically(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Communication", field, false, false, childOfBoolean)
@@ -24996,11 +24488,7 @@ func (ec *executionContext) fieldContext_CommunicationConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _CommunicationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CommunicationConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_CommunicationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("CommunicationConnection", field, false, false, childOfInt)
@@ -25039,22 +24527,14 @@ func (ec *executionContext) fieldContext_CommunicationEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _CommunicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CommunicationEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_CommunicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("CommunicationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Contact_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Contact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Contact", field, false, false, childOfID)
@@ -25083,55 +24563,35 @@ func (ec *executionContext) fieldContext_Contact_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Contact_firstName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Contact_lastName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
+	return ec.marshalOString2string(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Contact_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Contact_phone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_organizationReference(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Contact_organizationReference(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.OrganizationReference)
+	return ec.marshalOString2string(ctx, field.Selections, obj.OrganizationReference)
 }
 func (ec *executionContext) fieldContext_Contact_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Contact", field, false, false, childOfString)
@@ -25170,11 +24630,7 @@ func (ec *executionContext) fieldContext_Contact_address(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Contact_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Contact_notes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Notes)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Contact_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Contact", field, false, false, childOfString)
@@ -25309,11 +24765,7 @@ func (ec *executionContext) fieldContext_ContactConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ContactConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ContactConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ContactConnection", field, false, false, childOfInt)
@@ -25352,22 +24804,14 @@ func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ContactEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ContactEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ContactEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Coverage_id(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Coverage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfID)
@@ -25396,165 +24840,105 @@ func (ec *executionContext) fieldContext_Coverage_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Coverage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_clientID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Coverage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_region(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_region(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Region)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_Coverage_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_healthCardNumber(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardNumber)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_healthCardVersion(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardVersion)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardVersion)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_healthCardValidatedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardValidatedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.HealthCardValidatedAt)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_healthCardValidatedBy(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardValidatedBy)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardValidatedBy)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_healthCardStatus(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardStatus)
+	return ec.marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(ctx, field.Selections, obj.HealthCardStatus)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfHealthCardStatus)
 }
 
 func (ec *executionContext) _Coverage_healthCardNote(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_healthCardNote(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HealthCardNote)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardNote)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_billingContactID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingContactID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.BillingContactID)
 }
 func (ec *executionContext) fieldContext_Coverage_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_feeProgram(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_feeProgram(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FeeProgram)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FeeProgram)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_feeProgramNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_feeProgramNumber(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FeeProgramNumber)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FeeProgramNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgramNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_billingAuthorizationNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_billingAuthorizationNumber(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingAuthorizationNumber)
+	return ec.marshalOString2string(ctx, field.Selections, obj.BillingAuthorizationNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_billingAuthorizationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_caseNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_caseNumber(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CaseNumber)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CaseNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_caseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_numberOfSessions(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_numberOfSessions(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NumberOfSessions)
+	return ec.marshalOInt2int(ctx, field.Selections, obj.NumberOfSessions)
 }
 func (ec *executionContext) fieldContext_Coverage_numberOfSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Coverage_billingNotes(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Coverage_billingNotes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingNotes)
+	return ec.marshalOString2string(ctx, field.Selections, obj.BillingNotes)
 }
 func (ec *executionContext) fieldContext_Coverage_billingNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Coverage", field, false, false, childOfString)
@@ -25657,99 +25041,63 @@ func (ec *executionContext) fieldContext_CreateApiKeyPayload_apiKey(_ context.Co
 }
 
 func (ec *executionContext) _CreateApiKeyPayload_secret(ctx context.Context, field graphql.CollectedField, obj *apikey.Created) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CreateApiKeyPayload_secret(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Secret)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_CreateApiKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("CreateApiKeyPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EffectiveMessageTemplate_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EffectiveMessageTemplate_channel(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Channel)
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EffectiveMessageTemplate_language(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EffectiveMessageTemplate_subject(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EffectiveMessageTemplate_html(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EffectiveMessageTemplate_text(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_isDefault(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EffectiveMessageTemplate_isDefault(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IsDefault)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDefault)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _EmailSuppression_id(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EmailSuppression_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EmailSuppression", field, false, false, childOfID)
@@ -25778,66 +25126,42 @@ func (ec *executionContext) fieldContext_EmailSuppression_updatedAt(_ context.Co
 }
 
 func (ec *executionContext) _EmailSuppression_email(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EmailSuppression_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EmailSuppression", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_EmailSuppression_reason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("EmailSuppression", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ExportRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ExportRecord_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ExportRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ExportRecord", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ExportRecord_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ExportRecord_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_ExportRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ExportRecord", field, false, false, childOfExportKind)
 }
 
 func (ec *executionContext) _ExportRecord_parameters(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ExportRecord_parameters(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Parameters)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Parameters)
 }
 func (ec *executionContext) fieldContext_ExportRecord_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ExportRecord", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ExportRecord_rowCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ExportRecord_rowCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RowCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RowCount)
 }
 func (ec *executionContext) fieldContext_ExportRecord_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ExportRecord", field, false, false, childOfInt)
@@ -25855,11 +25179,7 @@ func (ec *executionContext) fieldContext_ExportRecord_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _ExportRecord_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ExportRecord_completedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CompletedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CompletedAt)
 }
 func (ec *executionContext) fieldContext_ExportRecord_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ExportRecord", field, false, false, childOfTime)
@@ -25994,11 +25314,7 @@ func (ec *executionContext) fieldContext_ExportRecordConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _ExportRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ExportRecordConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ExportRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ExportRecordConnection", field, false, false, childOfInt)
@@ -26037,22 +25353,14 @@ func (ec *executionContext) fieldContext_ExportRecordEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _ExportRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ExportRecordEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ExportRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ExportRecordEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Form_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Form_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfID)
@@ -26081,44 +25389,28 @@ func (ec *executionContext) fieldContext_Form_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Form_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_clientID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Form_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_contactID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Form_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_title(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Form_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Form_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfString)
@@ -26157,22 +25449,14 @@ func (ec *executionContext) fieldContext_Form_questions(_ context.Context, field
 }
 
 func (ec *executionContext) _Form_signatureRequested(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_signatureRequested(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignatureRequested)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.SignatureRequested)
 }
 func (ec *executionContext) fieldContext_Form_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Form_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Form_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfFormStatus)
@@ -26211,88 +25495,56 @@ func (ec *executionContext) fieldContext_Form_answers(_ context.Context, field g
 }
 
 func (ec *executionContext) _Form_signedName(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_signedName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedName)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SignedName)
 }
 func (ec *executionContext) fieldContext_Form_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_signedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SignedAt)
 }
 func (ec *executionContext) fieldContext_Form_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_submittedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubmittedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SubmittedAt)
 }
 func (ec *executionContext) fieldContext_Form_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_withdrawnAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.WithdrawnAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.WithdrawnAt)
 }
 func (ec *executionContext) fieldContext_Form_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_submittedBy(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubmittedBy)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SubmittedBy)
 }
 func (ec *executionContext) fieldContext_Form_submittedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_sentByID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_sentByID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentByID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.SentByID)
 }
 func (ec *executionContext) fieldContext_Form_sentByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_appointmentID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AppointmentID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_Form_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_reminderSentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Form_reminderSentAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReminderSentAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReminderSentAt)
 }
 func (ec *executionContext) fieldContext_Form_reminderSentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Form", field, false, false, childOfTime)
@@ -26427,22 +25679,14 @@ func (ec *executionContext) fieldContext_Form_appointment(_ context.Context, fie
 }
 
 func (ec *executionContext) _FormAnswer_questionId(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FormAnswer_questionId(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.QuestionID)
+	return ec.marshalNString2string(ctx, field.Selections, obj.QuestionID)
 }
 func (ec *executionContext) fieldContext_FormAnswer_questionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FormAnswer_value(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Value)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_FormAnswer_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
@@ -26460,44 +25704,28 @@ func (ec *executionContext) fieldContext_FormAnswer_values(_ context.Context, fi
 }
 
 func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FormQuestion_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_FormQuestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FormQuestion_label(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Label)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_FormQuestion_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FormQuestion_type(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Type)
+	return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_FormQuestion_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FormQuestion", field, false, false, childOfFormQuestionType)
 }
 
 func (ec *executionContext) _FormQuestion_required(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FormQuestion_required(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Required)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Required)
 }
 func (ec *executionContext) fieldContext_FormQuestion_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FormQuestion", field, false, false, childOfBoolean)
@@ -26515,11 +25743,7 @@ func (ec *executionContext) fieldContext_FormQuestion_options(_ context.Context,
 }
 
 func (ec *executionContext) _Invoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Invoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfID)
@@ -26548,11 +25772,7 @@ func (ec *executionContext) fieldContext_Invoice_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Invoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_number(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Number)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_Invoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfString)
@@ -26591,66 +25811,42 @@ func (ec *executionContext) fieldContext_Invoice_lines(_ context.Context, field 
 }
 
 func (ec *executionContext) _Invoice_totalCents(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_totalCents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCents)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCents)
 }
 func (ec *executionContext) fieldContext_Invoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Invoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_currency(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Invoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Invoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfInvoiceStatus)
 }
 
 func (ec *executionContext) _Invoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_dueDate(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DueDate)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DueDate)
 }
 func (ec *executionContext) fieldContext_Invoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _Invoice_issuedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_issuedByID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IssuedByID)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.IssuedByID)
 }
 func (ec *executionContext) fieldContext_Invoice_issuedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_billingContactID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BillingContactID)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.BillingContactID)
 }
 func (ec *executionContext) fieldContext_Invoice_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfString)
@@ -26689,22 +25885,14 @@ func (ec *executionContext) fieldContext_Invoice_billedTo(_ context.Context, fie
 }
 
 func (ec *executionContext) _Invoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_paidAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PaidAt)
 }
 func (ec *executionContext) fieldContext_Invoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_voidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Invoice_voidedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.VoidedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.VoidedAt)
 }
 func (ec *executionContext) fieldContext_Invoice_voidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Invoice", field, false, false, childOfTime)
@@ -26743,33 +25931,21 @@ func (ec *executionContext) fieldContext_Invoice_payments(_ context.Context, fie
 }
 
 func (ec *executionContext) _InvoiceLine_description(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InvoiceLine_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InvoiceLine", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InvoiceLine_quantity(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Quantity)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Quantity)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InvoiceLine", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InvoiceLine_unitAmountCents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UnitAmountCents)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.UnitAmountCents)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_unitAmountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InvoiceLine", field, false, false, childOfInt)
@@ -26799,11 +25975,7 @@ func (ec *executionContext) fieldContext_InvoiceLine_amountCents(_ context.Conte
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Location_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Location", field, false, false, childOfID)
@@ -26832,11 +26004,7 @@ func (ec *executionContext) fieldContext_Location_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Location_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Location", field, false, false, childOfString)
@@ -26875,33 +26043,21 @@ func (ec *executionContext) fieldContext_Location_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _Location_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Location_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Location_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Location_phone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Location_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_active(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Location_active(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Active)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Location_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Location", field, false, false, childOfBoolean)
@@ -26972,11 +26128,7 @@ func (ec *executionContext) fieldContext_LocationConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _LocationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_LocationConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_LocationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("LocationConnection", field, false, false, childOfInt)
@@ -27015,22 +26167,14 @@ func (ec *executionContext) fieldContext_LocationEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _LocationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_LocationEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_LocationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("LocationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Mailbox_id(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Mailbox_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfID)
@@ -27059,121 +26203,77 @@ func (ec *executionContext) fieldContext_Mailbox_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Mailbox_address(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_address(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Address)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_Mailbox_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_host(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_host(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Host)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Host)
 }
 func (ec *executionContext) fieldContext_Mailbox_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_port(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_port(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Port)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Port)
 }
 func (ec *executionContext) fieldContext_Mailbox_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Mailbox_security(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_security(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Security)
+	return ec.marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx, field.Selections, obj.Security)
 }
 func (ec *executionContext) fieldContext_Mailbox_security(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfMailboxSecurity)
 }
 
 func (ec *executionContext) _Mailbox_username(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_username(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Username)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_Mailbox_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_inboxFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_inboxFolder(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.InboxFolder)
+	return ec.marshalNString2string(ctx, field.Selections, obj.InboxFolder)
 }
 func (ec *executionContext) fieldContext_Mailbox_inboxFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_sentFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_sentFolder(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentFolder)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SentFolder)
 }
 func (ec *executionContext) fieldContext_Mailbox_sentFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_active(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_active(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Active)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Mailbox_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Mailbox_lastImportAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_lastImportAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastImportAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastImportAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastImportAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_lastError(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastError)
+	return ec.marshalOString2string(ctx, field.Selections, obj.LastError)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Mailbox_lastErrorAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastErrorAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastErrorAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
@@ -27212,77 +26312,49 @@ func (ec *executionContext) fieldContext_Mailbox_connectedBy(_ context.Context, 
 }
 
 func (ec *executionContext) _MessagePreview_recipientName(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessagePreview_recipientName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RecipientName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RecipientName)
 }
 func (ec *executionContext) fieldContext_MessagePreview_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_address(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessagePreview_address(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Address)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_MessagePreview_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_skippedReason(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessagePreview_skippedReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SkippedReason)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SkippedReason)
 }
 func (ec *executionContext) fieldContext_MessagePreview_skippedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_language(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessagePreview_language(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_MessagePreview_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_subject(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessagePreview_subject(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_MessagePreview_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_html(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessagePreview_html(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_MessagePreview_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_text(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessagePreview_text(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_MessagePreview_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
@@ -27321,11 +26393,7 @@ func (ec *executionContext) fieldContext_MessagePreview_sms(_ context.Context, f
 }
 
 func (ec *executionContext) _MessageTemplate_id(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageTemplate_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageTemplate", field, false, false, childOfID)
@@ -27354,66 +26422,42 @@ func (ec *executionContext) fieldContext_MessageTemplate_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _MessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageTemplate_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageTemplate", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _MessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageTemplate_channel(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Channel)
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageTemplate", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _MessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageTemplate_language(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageTemplate_subject(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageTemplate_html(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageTemplate_text(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
@@ -27530,22 +26574,14 @@ func (ec *executionContext) fieldContext_MessageThread_lastMessage(_ context.Con
 }
 
 func (ec *executionContext) _MessageThread_unreadCount(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageThread_unreadCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UnreadCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.UnreadCount)
 }
 func (ec *executionContext) fieldContext_MessageThread_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageThread", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageThread_canReadInPortal(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanReadInPortal)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanReadInPortal)
 }
 func (ec *executionContext) fieldContext_MessageThread_canReadInPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MessageThread", field, false, false, childOfBoolean)
@@ -30877,11 +29913,7 @@ func (ec *executionContext) fieldContext_Mutation_sendTestWebhook(ctx context.Co
 }
 
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfID)
@@ -30910,176 +29942,112 @@ func (ec *executionContext) fieldContext_Notification_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_clientID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Notification_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_appointmentID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AppointmentID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_Notification_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_scheduledMessageID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_scheduledMessageID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ScheduledMessageID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ScheduledMessageID)
 }
 func (ec *executionContext) fieldContext_Notification_scheduledMessageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_contactID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Notification_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_formID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_formID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FormID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.FormID)
 }
 func (ec *executionContext) fieldContext_Notification_formID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_recipientName(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_recipientName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RecipientName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RecipientName)
 }
 func (ec *executionContext) fieldContext_Notification_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Notification_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _Notification_channel(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_channel(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Channel)
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_Notification_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _Notification_address(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_address(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Address)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_Notification_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_subject(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_Notification_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_html(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_html(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HTML)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_Notification_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_text(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_text(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Text)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Notification_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_status(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋnotificationᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋnotificationᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Notification_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfMessageStatus)
 }
 
 func (ec *executionContext) _Notification_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_reason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_Notification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_providerID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderID)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Notification_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_attempts(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Attempts)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Attempts)
 }
 func (ec *executionContext) fieldContext_Notification_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfInt)
@@ -31097,33 +30065,21 @@ func (ec *executionContext) fieldContext_Notification_sendAfter(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_sentAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SentAt)
 }
 func (ec *executionContext) fieldContext_Notification_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_deliveredAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DeliveredAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeliveredAt)
 }
 func (ec *executionContext) fieldContext_Notification_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_failedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Notification_failedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.FailedAt)
 }
 func (ec *executionContext) fieldContext_Notification_failedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Notification", field, false, false, childOfTime)
@@ -31354,11 +30310,7 @@ func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NotificationConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("NotificationConnection", field, false, false, childOfInt)
@@ -31397,22 +30349,14 @@ func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NotificationEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("NotificationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfID)
@@ -31441,77 +30385,49 @@ func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_slug(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Slug)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Organization_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Organization_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_defaultLanguage(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_defaultLanguage(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultLanguage)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DefaultLanguage)
 }
 func (ec *executionContext) fieldContext_Organization_defaultLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_defaultPhoneRegion(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_defaultPhoneRegion(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultPhoneRegion)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DefaultPhoneRegion)
 }
 func (ec *executionContext) fieldContext_Organization_defaultPhoneRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_phone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Organization_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_email(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Organization_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
@@ -31529,154 +30445,98 @@ func (ec *executionContext) fieldContext_Organization_reminderLeadMinutes(_ cont
 }
 
 func (ec *executionContext) _Organization_quietHoursStart(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_quietHoursStart(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.QuietHoursStart)
+	return ec.marshalNString2string(ctx, field.Selections, obj.QuietHoursStart)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_quietHoursEnd(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_quietHoursEnd(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.QuietHoursEnd)
+	return ec.marshalNString2string(ctx, field.Selections, obj.QuietHoursEnd)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_smsHelpReply(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_smsHelpReply(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SmsHelpReply)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SmsHelpReply)
 }
 func (ec *executionContext) fieldContext_Organization_smsHelpReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_bookingMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMinNoticeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BookingMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_bookingMaxAdvanceDays(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMaxAdvanceDays)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BookingMaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_cancelMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelMinNoticeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_rescheduleMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RescheduleMinNoticeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_slotIntervalMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SlotIntervalMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_bufferBeforeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferBeforeMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_bufferAfterMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferAfterMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_requireCancellationReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RequireCancellationReason)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_Organization_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Organization_portalInviteOnCreate(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_portalInviteOnCreate(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalInviteOnCreate)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.PortalInviteOnCreate)
 }
 func (ec *executionContext) fieldContext_Organization_portalInviteOnCreate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_formReminderDelayHours(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FormReminderDelayHours)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.FormReminderDelayHours)
 }
 func (ec *executionContext) fieldContext_Organization_formReminderDelayHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_callAutoCloseHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_callAutoCloseHours(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CallAutoCloseHours)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CallAutoCloseHours)
 }
 func (ec *executionContext) fieldContext_Organization_callAutoCloseHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Organization", field, false, false, childOfInt)
@@ -31694,165 +30554,105 @@ func (ec *executionContext) fieldContext_Organization_widgetAllowedOrigins(_ con
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HasNextPage)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HasPreviousPage)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PageInfo_startCursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartCursor)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.StartCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PageInfo_endCursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndCursor)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Payment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Payment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_amountCents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AmountCents)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.AmountCents)
 }
 func (ec *executionContext) fieldContext_Payment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Payment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_currency(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Payment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfPaymentStatus)
 }
 
 func (ec *executionContext) _Payment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_failureReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailureReason)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FailureReason)
 }
 func (ec *executionContext) fieldContext_Payment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_providerID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ProviderID)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Payment_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_cardBrand(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardBrand)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardBrand)
 }
 func (ec *executionContext) fieldContext_Payment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_cardLast4(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardLast4)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardLast4)
 }
 func (ec *executionContext) fieldContext_Payment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_paidBy(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidBy)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PaidBy)
 }
 func (ec *executionContext) fieldContext_Payment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_contactID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactID)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Payment_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Payment_idempotencyKey(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IdempotencyKey)
+	return ec.marshalNString2string(ctx, field.Selections, obj.IdempotencyKey)
 }
 func (ec *executionContext) fieldContext_Payment_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Payment", field, false, false, childOfString)
@@ -31902,33 +30702,21 @@ func (ec *executionContext) fieldContext_Payment_invoice(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Phone_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Phone_label(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Label)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_Phone_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Phone", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Phone_number(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Number)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_Phone_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Phone", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PhoneOptOut_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PhoneOptOut_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PhoneOptOut", field, false, false, childOfID)
@@ -31957,77 +30745,49 @@ func (ec *executionContext) fieldContext_PhoneOptOut_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _PhoneOptOut_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PhoneOptOut_phone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PhoneOptOut", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PhoneOptOut_keyword(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PhoneOptOut_keyword(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Keyword)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Keyword)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_keyword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PhoneOptOut", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Placeholder_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Placeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Placeholder", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Placeholder_description(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Placeholder_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Placeholder_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Placeholder", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAccess_clientId(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAccess", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAccess_clientFirstName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientFirstName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientFirstName)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAccess_clientLastName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientLastName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientLastName)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientLastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
@@ -32057,22 +30817,14 @@ func (ec *executionContext) fieldContext_PortalAccess_asClient(_ context.Context
 }
 
 func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAccess_relationship(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Relationship)
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAccess", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RelationshipLabel)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
@@ -32090,22 +30842,14 @@ func (ec *executionContext) fieldContext_PortalAccess_scopes(_ context.Context, 
 }
 
 func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAccess_canManageAppointments(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanManageAppointments)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_PortalAccess_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAccess", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAppointment_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAppointment", field, false, false, childOfID)
@@ -32157,22 +30901,14 @@ func (ec *executionContext) fieldContext_PortalAppointment_startsAtLocal(_ conte
 }
 
 func (ec *executionContext) _PortalAppointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAppointment_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAppointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAppointment_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAppointment", field, false, false, childOfAppointmentStatus)
@@ -32225,11 +30961,7 @@ func (ec *executionContext) fieldContext_PortalAppointment_location(_ context.Co
 }
 
 func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalAppointment_telehealthUrl(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TelehealthURL)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TelehealthURL)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_telehealthUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalAppointment", field, false, false, childOfString)
@@ -32268,110 +31000,70 @@ func (ec *executionContext) fieldContext_PortalAppointment_practiceLocation(_ co
 }
 
 func (ec *executionContext) _PortalClient_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalClient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalClient_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_firstName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_PortalClient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_preferredName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreferredName)
+	return ec.marshalOString2string(ctx, field.Selections, obj.PreferredName)
 }
 func (ec *executionContext) fieldContext_PortalClient_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_lastName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_PortalClient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_pronouns(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Pronouns)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Pronouns)
 }
 func (ec *executionContext) fieldContext_PortalClient_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_dateOfBirth(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DateOfBirth)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DateOfBirth)
 }
 func (ec *executionContext) fieldContext_PortalClient_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _PortalClient_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalClient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_mobilePhone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MobilePhone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.MobilePhone)
 }
 func (ec *executionContext) fieldContext_PortalClient_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PortalClient_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalClient_language(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Language)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_PortalClient_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalClient", field, false, false, childOfString)
@@ -32422,66 +31114,42 @@ func (ec *executionContext) fieldContext_PortalClient_appointments(ctx context.C
 }
 
 func (ec *executionContext) _PortalDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalDocument_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalDocument_title(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_PortalDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalDocument_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_PortalDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalDocument_fileName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FileName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FileName)
 }
 func (ec *executionContext) fieldContext_PortalDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalDocument_contentType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContentType)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_PortalDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalDocument_sizeBytes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SizeBytes)
+	return ec.marshalOInt2int64(ctx, field.Selections, obj.SizeBytes)
 }
 func (ec *executionContext) fieldContext_PortalDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalDocument", field, false, false, childOfInt)
@@ -32534,55 +31202,35 @@ func (ec *executionContext) fieldContext_PortalDocument_url(_ context.Context, f
 }
 
 func (ec *executionContext) _PortalEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalEvent_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalEvent", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalEvent_email(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalEvent_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalEvent_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalEvent_action(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Action)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_PortalEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_detail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalEvent_detail(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Detail)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Detail)
 }
 func (ec *executionContext) fieldContext_PortalEvent_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalEvent_subjectID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubjectID)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.SubjectID)
 }
 func (ec *executionContext) fieldContext_PortalEvent_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
@@ -32632,33 +31280,21 @@ func (ec *executionContext) fieldContext_PortalEvent_contact(_ context.Context, 
 }
 
 func (ec *executionContext) _PortalForm_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalForm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalForm_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_title(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_PortalForm_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_PortalForm_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfString)
@@ -32697,22 +31333,14 @@ func (ec *executionContext) fieldContext_PortalForm_questions(_ context.Context,
 }
 
 func (ec *executionContext) _PortalForm_signatureRequested(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_signatureRequested(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignatureRequested)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.SignatureRequested)
 }
 func (ec *executionContext) fieldContext_PortalForm_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalForm_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalForm_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfFormStatus)
@@ -32797,33 +31425,21 @@ func (ec *executionContext) fieldContext_PortalForm_answers(_ context.Context, f
 }
 
 func (ec *executionContext) _PortalForm_signedName(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_signedName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedName)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SignedName)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_signedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SignedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SignedAt)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalForm_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalForm_submittedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SubmittedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SubmittedAt)
 }
 func (ec *executionContext) fieldContext_PortalForm_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalForm", field, false, false, childOfTime)
@@ -32853,44 +31469,28 @@ func (ec *executionContext) fieldContext_PortalForm_sentAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvitationInfo_practice(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Practice)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Practice)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvitationInfo_clientFirstName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientFirstName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientFirstName)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_email(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvitationInfo_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_asContact(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvitationInfo_asContact(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AsContact)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.AsContact)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_asContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfBoolean)
@@ -32908,33 +31508,21 @@ func (ec *executionContext) fieldContext_PortalInvitationInfo_expiresAt(_ contex
 }
 
 func (ec *executionContext) _PortalInvitationInfo_state(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvitationInfo_state(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(graphql.WithFieldContext(ctx, fc), field.Selections, obj.State)
+	return ec.marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(ctx, field.Selections, obj.State)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfPortalInvitationState)
 }
 
 func (ec *executionContext) _PortalInvoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvoice_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvoice", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalInvoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvoice_number(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Number)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvoice", field, false, false, childOfString)
@@ -32973,44 +31561,28 @@ func (ec *executionContext) fieldContext_PortalInvoice_lines(_ context.Context, 
 }
 
 func (ec *executionContext) _PortalInvoice_totalCents(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvoice_totalCents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCents)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCents)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvoice", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalInvoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvoice_currency(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvoice_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvoice", field, false, false, childOfInvoiceStatus)
 }
 
 func (ec *executionContext) _PortalInvoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvoice_dueDate(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DueDate)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DueDate)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvoice", field, false, false, childOfDate)
@@ -33028,11 +31600,7 @@ func (ec *executionContext) fieldContext_PortalInvoice_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _PortalInvoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalInvoice_paidAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PaidAt)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalInvoice", field, false, false, childOfTime)
@@ -33103,55 +31671,35 @@ func (ec *executionContext) fieldContext_PortalInvoice_payments(_ context.Contex
 }
 
 func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalMessage_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalMessage_direction(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Direction)
+	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_PortalMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalMessage", field, false, false, childOfMessageDirection)
 }
 
 func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalMessage_body(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Body)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalMessage_authorEmail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalMessage_authorEmail(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AuthorEmail)
+	return ec.marshalOString2string(ctx, field.Selections, obj.AuthorEmail)
 }
 func (ec *executionContext) fieldContext_PortalMessage_authorEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalMessage_readAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReadAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReadAt)
 }
 func (ec *executionContext) fieldContext_PortalMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalMessage", field, false, false, childOfTime)
@@ -33201,99 +31749,63 @@ func (ec *executionContext) fieldContext_PortalMessage_author(_ context.Context,
 }
 
 func (ec *executionContext) _PortalPayment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalPayment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalPayment_invoiceId(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_invoiceId(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.InvoiceID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.InvoiceID)
 }
 func (ec *executionContext) fieldContext_PortalPayment_invoiceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalPayment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_amountCents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AmountCents)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.AmountCents)
 }
 func (ec *executionContext) fieldContext_PortalPayment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalPayment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_currency(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_PortalPayment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalPayment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfPaymentStatus)
 }
 
 func (ec *executionContext) _PortalPayment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_failureReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailureReason)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FailureReason)
 }
 func (ec *executionContext) fieldContext_PortalPayment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_cardBrand(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardBrand)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardBrand)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_cardLast4(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CardLast4)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardLast4)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalPayment_paidBy(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PaidBy)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PaidBy)
 }
 func (ec *executionContext) fieldContext_PortalPayment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
@@ -33343,66 +31855,42 @@ func (ec *executionContext) fieldContext_PortalPayment_invoice(_ context.Context
 }
 
 func (ec *executionContext) _PortalSavedCard_id(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalSavedCard_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalSavedCard", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalSavedCard_brand(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalSavedCard_brand(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Brand)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Brand)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_brand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_last4(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalSavedCard_last4(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Last4)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Last4)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_expMonth(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalSavedCard_expMonth(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpMonth)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ExpMonth)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalSavedCard", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_expYear(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalSavedCard_expYear(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpYear)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ExpYear)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalSavedCard", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_addedBy(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalSavedCard_addedBy(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AddedBy)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AddedBy)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_addedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
@@ -33420,11 +31908,7 @@ func (ec *executionContext) fieldContext_PortalSavedCard_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _PortalSession_token(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalSession_token(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Token)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_PortalSession_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalSession", field, false, false, childOfString)
@@ -33474,33 +31958,21 @@ func (ec *executionContext) fieldContext_PortalSession_viewer(_ context.Context,
 }
 
 func (ec *executionContext) _PortalThreadMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalThreadMessage_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalThreadMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalThreadMessage_direction(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Direction)
+	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfMessageDirection)
 }
 
 func (ec *executionContext) _PortalThreadMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalThreadMessage_body(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Body)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfString)
@@ -33541,22 +32013,14 @@ func (ec *executionContext) fieldContext_PortalThreadMessage_createdAt(_ context
 }
 
 func (ec *executionContext) _PortalThreadMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalThreadMessage_readAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReadAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReadAt)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PortalViewer_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalViewer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PortalViewer", field, false, false, childOfString)
@@ -33650,11 +32114,7 @@ func (ec *executionContext) fieldContext_PortalViewer_actingFor(_ context.Contex
 }
 
 func (ec *executionContext) _PublicLocation_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PublicLocation_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_PublicLocation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
@@ -33693,22 +32153,14 @@ func (ec *executionContext) fieldContext_PublicLocation_address(_ context.Contex
 }
 
 func (ec *executionContext) _PublicLocation_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PublicLocation_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PublicLocation_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PublicLocation_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PublicLocation_phone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_PublicLocation_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
@@ -35474,11 +33926,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Recipient_kind(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNRecipientKind2githubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐRecipientKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNRecipientKind2githubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐRecipientKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Recipient_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfRecipientKind)
@@ -35549,165 +33997,105 @@ func (ec *executionContext) fieldContext_Recipient_link(_ context.Context, field
 }
 
 func (ec *executionContext) _Recipient_firstName(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_firstName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FirstName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Recipient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_lastName(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_lastName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastName)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Recipient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_name(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Recipient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_email(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Recipient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_phone(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_phone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Recipient_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_relationship(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_relationship(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Relationship)
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_Recipient_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _Recipient_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_relationshipLabel(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RelationshipLabel)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_Recipient_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_notifyReminders(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyReminders)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_notifyConfirmations(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyConfirmations)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_notifyScheduled(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NotifyScheduled)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Recipient_canManageAppointments(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CanManageAppointments)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_Recipient_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SMSInfo_encoding(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Encoding)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Encoding)
 }
 func (ec *executionContext) fieldContext_SMSInfo_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SMSInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SMSInfo_segments(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Segments)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Segments)
 }
 func (ec *executionContext) fieldContext_SMSInfo_segments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SMSInfo", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SMSInfo_characters(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Characters)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Characters)
 }
 func (ec *executionContext) fieldContext_SMSInfo_characters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SMSInfo", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduleException_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ScheduleException_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfID)
@@ -35736,88 +34124,56 @@ func (ec *executionContext) fieldContext_ScheduleException_updatedAt(_ context.C
 }
 
 func (ec *executionContext) _ScheduleException_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_staffID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StaffID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.StaffID)
 }
 func (ec *executionContext) fieldContext_ScheduleException_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduleException_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_ScheduleException_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfScheduleExceptionKind)
 }
 
 func (ec *executionContext) _ScheduleException_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_startsAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_endsAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndsAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_date(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_date(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalODate2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Date)
+	return ec.marshalODate2string(ctx, field.Selections, obj.Date)
 }
 func (ec *executionContext) fieldContext_ScheduleException_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _ScheduleException_start(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_start(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Start)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_ScheduleException_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_end(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_end(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.End)
+	return ec.marshalOString2string(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_ScheduleException_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_note(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduleException_note(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Note)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_ScheduleException_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
@@ -35856,11 +34212,7 @@ func (ec *executionContext) fieldContext_ScheduleException_staff(_ context.Conte
 }
 
 func (ec *executionContext) _ScheduledMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
@@ -35889,99 +34241,63 @@ func (ec *executionContext) fieldContext_ScheduledMessage_updatedAt(_ context.Co
 }
 
 func (ec *executionContext) _ScheduledMessage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_clientID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_appointmentID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.AppointmentID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_subject(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_subject(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Subject)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_body(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Body)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sendAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_sendAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SendAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SendAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sendAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_minutesBeforeStart(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_minutesBeforeStart(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.MinutesBeforeStart)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MinutesBeforeStart)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_minutesBeforeStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduledMessage_status(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNScheduledMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduledmessageᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNScheduledMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduledmessageᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfScheduledMessageStatus)
 }
 
 func (ec *executionContext) _ScheduledMessage_reason(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_reason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Reason)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessage_sentAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SentAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SentAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
@@ -36116,11 +34432,7 @@ func (ec *executionContext) fieldContext_ScheduledMessageConnection_pageInfo(_ c
 }
 
 func (ec *executionContext) _ScheduledMessageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessageConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessageConnection", field, false, false, childOfInt)
@@ -36159,22 +34471,14 @@ func (ec *executionContext) fieldContext_ScheduledMessageEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _ScheduledMessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ScheduledMessageEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ScheduledMessageEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Service_id(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Service_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfID)
@@ -36203,198 +34507,126 @@ func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Service_name(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Service_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_description(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Service_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_durationMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DurationMinutes)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DurationMinutes)
 }
 func (ec *executionContext) fieldContext_Service_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_priceCents(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_priceCents(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PriceCents)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.PriceCents)
 }
 func (ec *executionContext) fieldContext_Service_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_currency(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Currency)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Service_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_bookableOnline(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_bookableOnline(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookableOnline)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.BookableOnline)
 }
 func (ec *executionContext) fieldContext_Service_bookableOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Service_mode(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_mode(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Mode)
+	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_Service_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfServiceMode)
 }
 
 func (ec *executionContext) _Service_location(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_location(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Location)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_Service_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_practiceLocationID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PracticeLocationID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PracticeLocationID)
 }
 func (ec *executionContext) fieldContext_Service_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_archivedAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ArchivedAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ArchivedAt)
 }
 func (ec *executionContext) fieldContext_Service_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Service_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_bookingMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMinNoticeMinutes)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BookingMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_bookingMaxAdvanceDays(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BookingMaxAdvanceDays)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BookingMaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_Service_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_cancelMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CancelMinNoticeMinutes)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_rescheduleMinNoticeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RescheduleMinNoticeMinutes)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_slotIntervalMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SlotIntervalMinutes)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_Service_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_bufferBeforeMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferBeforeMinutes)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.BufferAfterMinutes)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Service_requireCancellationReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.RequireCancellationReason)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Service", field, false, false, childOfBoolean)
@@ -36497,11 +34729,7 @@ func (ec *executionContext) fieldContext_Service_effectiveRules(_ context.Contex
 }
 
 func (ec *executionContext) _SharedDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
@@ -36530,88 +34758,56 @@ func (ec *executionContext) fieldContext_SharedDocument_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _SharedDocument_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_clientID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ClientID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _SharedDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_title(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Title)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_SharedDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_SharedDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_fileName(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FileName)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FileName)
 }
 func (ec *executionContext) fieldContext_SharedDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_contentType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContentType)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_SharedDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_sizeBytes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SizeBytes)
+	return ec.marshalOInt2int64(ctx, field.Selections, obj.SizeBytes)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _SharedDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_url(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.URL)
+	return ec.marshalNString2string(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_SharedDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_sharedByID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SharedDocument_sharedByID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SharedByID)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.SharedByID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sharedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
@@ -36682,11 +34878,7 @@ func (ec *executionContext) fieldContext_SharedDocument_sharedBy(_ context.Conte
 }
 
 func (ec *executionContext) _SignInPayload_token(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SignInPayload_token(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Token)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_SignInPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SignInPayload", field, false, false, childOfString)
@@ -36736,11 +34928,7 @@ func (ec *executionContext) fieldContext_SignInPayload_staff(_ context.Context, 
 }
 
 func (ec *executionContext) _Staff_id(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Staff_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Staff_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Staff", field, false, false, childOfID)
@@ -36769,66 +34957,42 @@ func (ec *executionContext) fieldContext_Staff_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Staff_name(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Staff_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Staff_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_email(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Staff_email(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Email)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Staff_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_role(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Staff_role(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNStaffRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋstaffᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Role)
+	return ec.marshalNStaffRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋstaffᚐRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_Staff_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Staff", field, false, false, childOfStaffRole)
 }
 
 func (ec *executionContext) _Staff_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Staff_phone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Phone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Staff_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_active(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Staff_active(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Active)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Staff_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Staff", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Staff_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Staff_timeZone(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TimeZone)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Staff_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Staff", field, false, false, childOfString)
@@ -37031,11 +35195,7 @@ func (ec *executionContext) fieldContext_StaffConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _StaffConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StaffConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_StaffConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_StaffConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("StaffConnection", field, false, false, childOfInt)
@@ -37074,11 +35234,7 @@ func (ec *executionContext) fieldContext_StaffEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _StaffEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StaffEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_StaffEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_StaffEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("StaffEdge", field, false, false, childOfCursor)
@@ -37213,22 +35369,14 @@ func (ec *executionContext) fieldContext_TimelineEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _TimelineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *timeline.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TimelineEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_TimelineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TimelineEdge", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TimelineEntry_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TimelineEntry", field, false, false, childOfString)
@@ -37246,33 +35394,21 @@ func (ec *executionContext) fieldContext_TimelineEntry_at(_ context.Context, fie
 }
 
 func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TimelineEntry_kind(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Kind)
+	return ec.marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TimelineEntry", field, false, false, childOfTimelineKind)
 }
 
 func (ec *executionContext) _TimelineEntry_summary(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TimelineEntry_summary(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Summary)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Summary)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TimelineEntry", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TimelineEntry_actor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Actor)
+	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TimelineEntry", field, false, false, childOfTimelineActor)
@@ -37375,33 +35511,21 @@ func (ec *executionContext) fieldContext_TimelineEntry_record(_ context.Context,
 }
 
 func (ec *executionContext) _TimelinePageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TimelinePageInfo_hasNextPage(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.HasNextPage)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TimelinePageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _TimelinePageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TimelinePageInfo_endCursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndCursor)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TimelinePageInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfID)
@@ -37430,99 +35554,63 @@ func (ec *executionContext) fieldContext_WebhookDelivery_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_eventType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EventType)
+	return ec.marshalNString2string(ctx, field.Selections, obj.EventType)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_status(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookdeliveryᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Status)
+	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookdeliveryᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfWebhookDeliveryStatus)
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_attempts(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Attempts)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Attempts)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_responseCode(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ResponseCode)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ResponseCode)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseMs(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_responseMs(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ResponseMs)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ResponseMs)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_lastError(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastError)
+	return ec.marshalOString2string(ctx, field.Selections, obj.LastError)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.LastAttemptAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastAttemptAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.NextAttemptAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.NextAttemptAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DeliveredAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeliveredAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
@@ -37625,11 +35713,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.TotalCount)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryConnection", field, false, false, childOfInt)
@@ -37668,22 +35752,14 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Cursor)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfID)
@@ -37712,22 +35788,14 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_url(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.URL)
+	return ec.marshalNString2string(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_description(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Description)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
@@ -37745,88 +35813,56 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_enabled(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Enabled)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Enabled)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOWebhookDisabledReason2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookendpointᚐDisabledReason(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DisabledReason)
+	return ec.marshalOWebhookDisabledReason2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookendpointᚐDisabledReason(ctx, field.Selections, obj.DisabledReason)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfWebhookDisabledReason)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_disabledAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DisabledAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DisabledAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_previousSecretExpiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_previousSecretExpiresAt(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PreviousSecretExpiresAt)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PreviousSecretExpiresAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_previousSecretExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEndpoint_failingSince(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.FailingSince)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.FailingSince)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEvent_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEvent", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WebhookEvent_type(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEvent_type(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Type)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEvent_objectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookEvent_objectID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ObjectID)
+	return ec.marshalNString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ObjectID)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_objectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEvent", field, false, false, childOfString)
@@ -37899,22 +35935,14 @@ func (ec *executionContext) fieldContext_WebhookSecretPayload_endpoint(_ context
 }
 
 func (ec *executionContext) _WebhookSecretPayload_secret(ctx context.Context, field graphql.CollectedField, obj *event.Secret) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WebhookSecretPayload_secret(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Secret)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_WebhookSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookSecretPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WorkingHours_id(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WorkingHours_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WorkingHours", field, false, false, childOfID)
@@ -37943,44 +35971,28 @@ func (ec *executionContext) fieldContext_WorkingHours_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _WorkingHours_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WorkingHours_staffID(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StaffID)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.StaffID)
 }
 func (ec *executionContext) fieldContext_WorkingHours_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WorkingHours", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WorkingHours_weekday(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WorkingHours_weekday(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Weekday)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Weekday)
 }
 func (ec *executionContext) fieldContext_WorkingHours_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WorkingHours", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WorkingHours_start(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Start)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_WorkingHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WorkingHours", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WorkingHours_end(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.End)
+	return ec.marshalNString2string(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_WorkingHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WorkingHours", field, false, false, childOfString)
@@ -38019,11 +36031,7 @@ func (ec *executionContext) fieldContext_WorkingHours_staff(_ context.Context, f
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Directive_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("__Directive", field, false, false, childOfString)
@@ -38053,11 +36061,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Directive_isRepeatable(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, obj.IsRepeatable)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("__Directive", field, false, false, childOfBoolean)
@@ -38118,11 +36122,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___EnumValue_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("__EnumValue", field, false, false, childOfString)
@@ -38198,11 +36198,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Field_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("__Field", field, false, false, childOfString)
@@ -38353,11 +36349,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___InputValue_name(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("__InputValue", field, false, false, childOfString)
@@ -38419,11 +36411,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___InputValue_defaultValue(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, obj.DefaultValue)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("__InputValue", field, false, false, childOfString)

@@ -154,13 +154,13 @@ func rewrite(file string) error {
 	if src, err = unmarshalersOnce(src); err != nil {
 		return fmt.Errorf("%s: %w: gqlgen's executor changed, see graph/codegen", file, err)
 	}
-	slices.Sort(types)
+	types = slices.Compact(slices.Sorted(slices.Values(types)))
 	src = append(src, "\n// errNoChildren… are the errors of scalar fields' contexts, one per scalar\n// type (graph/codegen).\nvar (\n"...)
-	for _, t := range slices.Compact(types) {
+	for _, t := range types {
 		src = fmt.Appendf(src, "\terrNoChildren%s = errors.New(%q)\n", t, "field of type "+t+" does not have child fields")
 	}
 	src = append(src, ")\n\n// childOf… are the Child functions of scalar fields' contexts, one per\n// scalar type (graph/codegen).\nvar (\n"...)
-	for _, t := range slices.Compact(types) {
+	for _, t := range types {
 		src = fmt.Appendf(src, "\tchildOf%s = childless(errNoChildren%s)\n", t, t)
 	}
 	src = append(src, ")\n"...)
@@ -237,6 +237,37 @@ var plainLeaf = regexp.MustCompile(`func \(ec \*executionContext\) (_\w+)\(ctx c
 // or enum field (a leaf: no child fields), the group its name.
 var scalarContext = regexp.MustCompile(`func \(ec \*executionContext\) (fieldContext_\w+)\(_ context\.Context, field graphql\.CollectedField\) \(fc \*graphql\.FieldContext, err error\) \{\n\treturn graphql\.NewScalarFieldContext\(`)
 
+// marshaller is a marshaller gqlgen writes for a type, the groups its name
+// and its body.
+var marshaller = regexp.MustCompile(`(?s)\nfunc \(ec \*executionContext\) (marshal[^(]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^\n]+\) graphql\.Marshaler \{\n(.*?)\n\}\n`)
+
+// neverNull are the marshallers of gqlgen's scalars that never answer
+// graphql.Null, whatever the value: after them, a marshaller's check for a
+// null, the only place where it reads its context, never runs.
+var neverNull = []string{"graphql.MarshalString(", "graphql.MarshalBoolean(", "graphql.MarshalInt(", "graphql.MarshalInt32(", "graphql.MarshalInt64("}
+
+// nullCheck is the check a marshaller of a non-null scalar makes of what
+// its scalar's marshaller answered: its only use of its context.
+const nullCheck = `
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}`
+
+// readsNoContext reports whether a marshaller's body never reads its
+// context: it names it only to ignore it, or only in nullCheck after one of
+// neverNull. Such a marshaller answers the same with its field's context
+// or its parent's.
+func readsNoContext(body []byte) bool {
+	body = bytes.ReplaceAll(body, []byte("\t_ = ctx\n"), nil)
+	if bytes.Contains(body, []byte(nullCheck)) && bytes.Count(body, []byte("res := ")) == 1 &&
+		slices.ContainsFunc(neverNull, func(f string) bool { return bytes.Contains(body, []byte("res := "+f)) }) {
+		body = bytes.ReplaceAll(body, []byte(nullCheck), nil)
+	}
+	return !regexp.MustCompile(`\bctx\b`).Match(body)
+}
+
 // plainLeaves rewrites every scalar or enum field that reads a struct field
 // (plainLeaf, of a leaf type) to make its field context and marshal the
 // value, with no call of graphql.ResolveField. That call made four closures,
@@ -249,11 +280,21 @@ var scalarContext = regexp.MustCompile(`func \(ec \*executionContext\) (fieldCon
 // and the children of a field's result (a leaf has none), the transaction's
 // lock orders resolvers, a panic cannot come of reading a field of a
 // non-nil object, and the "must not be null" of a nil result needs an
-// interface (those fields are left to gqlgen).
+// interface (those fields are left to gqlgen). When the marshaller never
+// reads its context (readsNoContext: a nullable scalar, an enum, an ID, a
+// non-null string or boolean, which cannot be null), the field is marshalled
+// in its parent's context, without a context of its own: two allocations
+// fewer, and nothing that could read it.
 func plainLeaves(src []byte) ([]byte, error) {
 	leaves := map[string]bool{}
 	for _, m := range scalarContext.FindAllSubmatch(src, -1) {
 		leaves[string(m[1])] = true
+	}
+	contextFree := map[string]bool{}
+	for _, m := range marshaller.FindAllSubmatch(src, -1) {
+		if readsNoContext(m[2]) {
+			contextFree[string(m[1])] = true
+		}
 	}
 	n := 0
 	src = plainLeaf.ReplaceAllFunc(src, func(fn []byte) []byte {
@@ -263,6 +304,10 @@ func plainLeaves(src []byte) ([]byte, error) {
 			return fn
 		}
 		n++
+		if contextFree[string(marshal)] {
+			return fmt.Appendf(nil, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n"+
+				"\treturn ec.%s(ctx, field.Selections, %s)\n}\n", name, obj, marshal, read)
+		}
 		return fmt.Appendf(nil, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n"+
 			"\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n"+
 			"\treturn ec.%s(graphql.WithFieldContext(ctx, fc), field.Selections, %s)\n}\n", name, obj, fieldContext, marshal, read)
