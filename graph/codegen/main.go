@@ -23,7 +23,8 @@
 // has a scalar or enum field that only reads a struct field marshal it
 // at once (plainLeaves), without gqlgen's resolver machinery, and has an
 // input object's unmarshaller visit only the fields it was given
-// (presentFields).
+// (presentFields), and lists the fields' argument parsers for field
+// collection (argParsers).
 package main
 
 import (
@@ -152,6 +153,9 @@ func rewrite(file string) error {
 	}
 	src = scalarChild.ReplaceAll(src, []byte("scalarFieldContext(${1}childOf$2)"))
 	if src, err = unmarshalersOnce(src); err != nil {
+		return fmt.Errorf("%s: %w: gqlgen's executor changed, see graph/codegen", file, err)
+	}
+	if src, err = argParsers(src); err != nil {
 		return fmt.Errorf("%s: %w: gqlgen's executor changed, see graph/codegen", file, err)
 	}
 	types = slices.Compact(slices.Sorted(slices.Values(types)))
@@ -316,4 +320,24 @@ func plainLeaves(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("no field matches %s", plainLeaf)
 	}
 	return src, nil
+}
+
+// argParser is gqlgen's parser of a field's arguments, the group its name.
+var argParser = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (field_\w+_args)\(ctx context\.Context, rawArgs map\[string\]any\) \(map\[string\]any, error\) \{$`)
+
+// argParsers appends an init that fills fieldArgParsers (declared in
+// graph, so that the package gqlgen checks before this rewrite compiles)
+// with every parser of a field's arguments by its name, which graph's parsedArgs hands field collection so that an
+// edge's arguments are parsed once (ent.WithParsedArgs).
+func argParsers(src []byte) ([]byte, error) {
+	names := argParser.FindAllSubmatch(src, -1)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no %s", argParser)
+	}
+	src = append(src, "\n// init lists the parsers of fields' arguments in fieldArgParsers (graph/codegen).\n"+
+		"func init() {\n\tfieldArgParsers = map[string]func(*executionContext, context.Context, map[string]any) (map[string]any, error){\n"...)
+	for _, m := range names {
+		src = fmt.Appendf(src, "\t\t%q: (*executionContext).%s,\n", m[1], m[1])
+	}
+	return append(src, "\t}\n}\n"...), nil
 }
