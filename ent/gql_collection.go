@@ -5382,10 +5382,31 @@ const (
 	whereField     = "where"
 )
 
+// ParsedArgs parses the arguments of a field as the GraphQL executor does
+// (first and last as *int, after and before as *Cursor, orderBy and where as
+// pointers to their inputs), or reports false.
+type ParsedArgs func(ctx context.Context, field graphql.CollectedField) (map[string]any, bool)
+
+type parsedArgsKey struct{}
+
+// WithParsedArgs has field collection read an edge's arguments with parse:
+// package graph gives it the executor's parse of each field, done once per
+// operation, which the edge's resolver then reads too, where collection
+// parsed them a second time (its where input through reflection). When parse
+// reports false, collection parses them itself.
+func WithParsedArgs(ctx context.Context, parse ParsedArgs) context.Context {
+	return context.WithValue(ctx, parsedArgsKey{}, parse)
+}
+
 func fieldArgs(ctx context.Context, whereInput any, path ...string) map[string]any {
 	field := collectedField(ctx, path...)
 	if field == nil || field.Arguments == nil {
 		return nil
+	}
+	if parse, _ := ctx.Value(parsedArgsKey{}).(ParsedArgs); parse != nil {
+		if args, ok := parse(ctx, *field); ok {
+			return args
+		}
 	}
 	oc := graphql.GetOperationContext(ctx)
 	args := field.ArgumentMap(oc.Variables)

@@ -21423,762 +21423,254 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_line1(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Line1, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Line1)
 }
 func (ec *executionContext) fieldContext_Address_line1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_line2(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Line2, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Line2)
 }
 func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_city(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.City, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.City)
 }
 func (ec *executionContext) fieldContext_Address_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_Address_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_postalCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PostalCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.PostalCode)
 }
 func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Address_country(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Address_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Country)
 }
 func (ec *executionContext) fieldContext_Address_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Address", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ApiKey", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ApiKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_ApiKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ApiKey", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v apikey1.Role) graphql.Marshaler {
-			return ec.marshalNApiKeyRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋapikeyᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNApiKeyRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋapikeyᚐRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenApiKeyRole)
+	return scalarFieldContext("ApiKey", field, false, false, childOfApiKeyRole)
 }
 
 func (ec *executionContext) _ApiKey_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_prefix(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Prefix, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Prefix)
 }
 func (ec *executionContext) fieldContext_ApiKey_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ApiKey", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApiKey_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastUsedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApiKey_revokedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RevokedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RevokedAt)
 }
 func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ApiKey", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Appointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Appointment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Appointment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Appointment_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_practitionerID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_practitionerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PractitionerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PractitionerID)
 }
 func (ec *executionContext) fieldContext_Appointment_practitionerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_createdByID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_createdByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.CreatedByID)
 }
 func (ec *executionContext) fieldContext_Appointment_createdByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_startsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_Appointment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Appointment_endsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_Appointment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Appointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_location(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_Appointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_practiceLocationID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PracticeLocationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PracticeLocationID)
 }
 func (ec *executionContext) fieldContext_Appointment_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_addressSource(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_addressSource(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AddressSource, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *appointment.AddressSource) graphql.Marshaler {
-			return ec.marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, field.Selections, obj.AddressSource)
 }
 func (ec *executionContext) fieldContext_Appointment_addressSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenAppointmentAddressSource)
+	return scalarFieldContext("Appointment", field, false, false, childOfAppointmentAddressSource)
 }
 
 func (ec *executionContext) _Appointment_heldAtContactLinkID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_heldAtContactLinkID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HeldAtContactLinkID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.HeldAtContactLinkID)
 }
 func (ec *executionContext) fieldContext_Appointment_heldAtContactLinkID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_telehealthURL(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_telehealthURL(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TelehealthURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TelehealthURL)
 }
 func (ec *executionContext) fieldContext_Appointment_telehealthURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.Status) graphql.Marshaler {
-			return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Appointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenAppointmentStatus)
+	return scalarFieldContext("Appointment", field, false, false, childOfAppointmentStatus)
 }
 
 func (ec *executionContext) _Appointment_cancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_cancellationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancellationReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CancellationReason)
 }
 func (ec *executionContext) fieldContext_Appointment_cancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_cancelledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CancelledAt)
 }
 func (ec *executionContext) fieldContext_Appointment_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Appointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_notes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Appointment_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Appointment_serviceID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_serviceID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ServiceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ServiceID)
 }
 func (ec *executionContext) fieldContext_Appointment_serviceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Appointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appointment_bookedVia(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookedVia, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
-			return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, field.Selections, obj.BookedVia)
 }
 func (ec *executionContext) fieldContext_Appointment_bookedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenBookedVia)
+	return scalarFieldContext("Appointment", field, false, false, childOfBookedVia)
 }
 
 func (ec *executionContext) _Appointment_client(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22469,7 +21961,7 @@ func (ec *executionContext) _Appointment_heldAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _Appointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22492,7 +21984,7 @@ func (ec *executionContext) _Appointment_startsAtLocal(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_startsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22515,30 +22007,14 @@ func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_endsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Appointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _AppointmentAddress_source(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentAddress_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.AddressSource) graphql.Marshaler {
-			return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errNoChildrenAppointmentAddressSource)
+	return scalarFieldContext("AppointmentAddress", field, false, false, childOfAppointmentAddressSource)
 }
 
 func (ec *executionContext) _AppointmentAddress_contactLink(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
@@ -22574,26 +22050,10 @@ func (ec *executionContext) fieldContext_AppointmentAddress_contactLink(_ contex
 }
 
 func (ec *executionContext) _AppointmentAddress_label(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentAddress_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errNoChildrenString)
+	return scalarFieldContext("AppointmentAddress", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _AppointmentAddress_address(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
@@ -22629,164 +22089,60 @@ func (ec *executionContext) fieldContext_AppointmentAddress_address(_ context.Co
 }
 
 func (ec *executionContext) _AppointmentChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenID)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _AppointmentChange_action(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Action) graphql.Marshaler {
-			return ec.marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx, field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenAppointmentChangeAction)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfAppointmentChangeAction)
 }
 
 func (ec *executionContext) _AppointmentChange_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_startsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AppointmentChange_previousStartsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_previousStartsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreviousStartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PreviousStartsAt)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_previousStartsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AppointmentChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenString)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _AppointmentChange_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Actor) graphql.Marshaler {
-			return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTimelineActor)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTimelineActor)
 }
 
 func (ec *executionContext) _AppointmentChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentChange_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointmentChange_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AppointmentChange", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AppointmentChange_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22950,26 +22306,10 @@ func (ec *executionContext) fieldContext_AppointmentConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _AppointmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AppointmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("AppointmentConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _AppointmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
@@ -23005,164 +22345,56 @@ func (ec *executionContext) fieldContext_AppointmentEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _AppointmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointmentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("AppointmentEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Attachment_filename(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Attachment_filename(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Filename, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Filename)
 }
 func (ec *executionContext) fieldContext_Attachment_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Attachment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Attachment_contentType(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Attachment_contentType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContentType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_Attachment_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Attachment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Attachment_size(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Attachment_size(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Size, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Size)
 }
 func (ec *executionContext) fieldContext_Attachment_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Attachment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _AvailableSlot_start(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailableSlot_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AvailableSlot_start(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("AvailableSlot", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerId(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PractitionerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PractitionerID)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenID)
+	return scalarFieldContext("AvailableSlot", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailableSlot_practitionerName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PractitionerName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PractitionerName)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenString)
+	return scalarFieldContext("AvailableSlot", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_linkId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23185,7 +22417,7 @@ func (ec *executionContext) _BilledTo_linkId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_linkId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errNoChildrenID)
+	return scalarFieldContext("BilledTo", field, true, true, childOfID)
 }
 
 func (ec *executionContext) _BilledTo_contactId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23208,76 +22440,28 @@ func (ec *executionContext) _BilledTo_contactId(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_contactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errNoChildrenID)
+	return scalarFieldContext("BilledTo", field, true, true, childOfID)
 }
 
 func (ec *executionContext) _BilledTo_name(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BilledTo_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BilledTo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_organizationReference(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BilledTo_organizationReference(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationReference, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.OrganizationReference)
 }
 func (ec *executionContext) fieldContext_BilledTo_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_email(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BilledTo_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_BilledTo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BilledTo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BilledTo_address(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23313,233 +22497,73 @@ func (ec *executionContext) fieldContext_BilledTo_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _BookablePractitioner_id(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookablePractitioner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errNoChildrenID)
+	return scalarFieldContext("BookablePractitioner", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookablePractitioner_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookablePractitioner", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_id(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_BookableService_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenID)
+	return scalarFieldContext("BookableService", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _BookableService_name(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_BookableService_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_description(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_BookableService_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_durationMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DurationMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DurationMinutes)
 }
 func (ec *executionContext) fieldContext_BookableService_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookableService", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookableService_priceCents(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_priceCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PriceCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.PriceCents)
 }
 func (ec *executionContext) fieldContext_BookableService_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookableService", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookableService_currency(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_BookableService_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_mode(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_mode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v service.Mode) graphql.Marshaler {
-			return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_BookableService_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenServiceMode)
+	return scalarFieldContext("BookableService", field, false, false, childOfServiceMode)
 }
 
 func (ec *executionContext) _BookableService_location(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookableService_location(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_BookableService_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
+	return scalarFieldContext("BookableService", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _BookableService_practitioners(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23607,210 +22631,66 @@ func (ec *executionContext) fieldContext_BookableService_practiceLocation(_ cont
 }
 
 func (ec *executionContext) _BookingRules_minNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_minNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_minNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_maxAdvanceDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxAdvanceDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_BookingRules_maxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_cancelMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_rescheduleMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RescheduleMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_slotIntervalMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SlotIntervalMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_bufferBeforeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferBeforeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_bufferAfterMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferAfterMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("BookingRules", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookingRules_requireCancellationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequireCancellationReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_BookingRules_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("BookingRules", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _CallEvent_kind(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CallEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v CallEventKind) graphql.Marshaler {
-			return ec.marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_CallEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CallEvent", field, false, false, errNoChildrenCallEventKind)
+	return scalarFieldContext("CallEvent", field, false, false, childOfCallEventKind)
 }
 
 func (ec *executionContext) _CallEvent_communication(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
@@ -23846,417 +22726,137 @@ func (ec *executionContext) fieldContext_CallEvent_communication(_ context.Conte
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Client_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Client", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Client_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Client_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Client", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Client_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Client_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Client_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Client", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Client_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Client_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Client_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_preferredName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreferredName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.PreferredName)
 }
 func (ec *executionContext) fieldContext_Client_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_pronouns(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Pronouns, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Pronouns)
 }
 func (ec *executionContext) fieldContext_Client_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_salutation(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_salutation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Salutation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Salutation)
 }
 func (ec *executionContext) fieldContext_Client_salutation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_dateOfBirth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DateOfBirth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalODate2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DateOfBirth)
 }
 func (ec *executionContext) fieldContext_Client_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("Client", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _Client_sexAssignedAtBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_sexAssignedAtBirth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SexAssignedAtBirth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SexAssignedAtBirth)
 }
 func (ec *executionContext) fieldContext_Client_sexAssignedAtBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_Client_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Client_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Client_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_emailConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_emailConsent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmailConsent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.EmailConsent)
 }
 func (ec *executionContext) fieldContext_Client_emailConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_mobilePhone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MobilePhone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.MobilePhone)
 }
 func (ec *executionContext) fieldContext_Client_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_smsConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_smsConsent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SmsConsent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.SmsConsent)
 }
 func (ec *executionContext) fieldContext_Client_smsConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_mobileIsPrimary(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_mobileIsPrimary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MobileIsPrimary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.MobileIsPrimary)
 }
 func (ec *executionContext) fieldContext_Client_mobileIsPrimary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_voiceConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_voiceConsent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VoiceConsent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.VoiceConsent)
 }
 func (ec *executionContext) fieldContext_Client_voiceConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_otherPhones(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24324,302 +22924,98 @@ func (ec *executionContext) fieldContext_Client_address(_ context.Context, field
 }
 
 func (ec *executionContext) _Client_preferredContactMethod(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_preferredContactMethod(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreferredContactMethod, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v clientprofile.PreferredContactMethod) graphql.Marshaler {
-			return ec.marshalNContactMethod2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐPreferredContactMethod(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNContactMethod2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐPreferredContactMethod(ctx, field.Selections, obj.PreferredContactMethod)
 }
 func (ec *executionContext) fieldContext_Client_preferredContactMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenContactMethod)
+	return scalarFieldContext("Client", field, false, false, childOfContactMethod)
 }
 
 func (ec *executionContext) _Client_status(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v clientprofile.Status) graphql.Marshaler {
-			return ec.marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientprofileᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Client_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenClientStatus)
+	return scalarFieldContext("Client", field, false, false, childOfClientStatus)
 }
 
 func (ec *executionContext) _Client_tags(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_tags(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tags, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Client_tags(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Tags)
 }
 func (ec *executionContext) fieldContext_Client_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_alert(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_alert(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Alert, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Alert)
 }
 func (ec *executionContext) fieldContext_Client_alert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_notes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_notes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Client_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_referringProvider(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_referringProvider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReferringProvider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ReferringProvider)
 }
 func (ec *executionContext) fieldContext_Client_referringProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_qualified(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_qualified(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Qualified, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Qualified)
 }
 func (ec *executionContext) fieldContext_Client_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_veteranID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_veteranID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VeteranID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.VeteranID)
 }
 func (ec *executionContext) fieldContext_Client_veteranID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Client", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Client_defaultLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_defaultLocationID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultLocationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.DefaultLocationID)
 }
 func (ec *executionContext) fieldContext_Client_defaultLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Client", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Client_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_notifyReminders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyReminders, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_Client_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_notifyConfirmations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyConfirmations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_Client_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_notifyScheduled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyScheduled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_Client_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Client", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Client_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Client_portalStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PortalStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.PortalStatus) graphql.Marshaler {
-			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, field.Selections, obj.PortalStatus)
 }
 func (ec *executionContext) fieldContext_Client_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenPortalStatus)
+	return scalarFieldContext("Client", field, false, false, childOfPortalStatus)
 }
 
 func (ec *executionContext) _Client_contacts(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -25327,348 +23723,124 @@ func (ec *executionContext) fieldContext_ClientConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ClientConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ClientConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ClientConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ClientConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ClientContact_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ClientContact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ClientContact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ClientContact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ClientContact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClientContact_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_ClientContact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ClientContact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ClientContact_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_ClientContact_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_ClientContact_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ClientContact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ClientContact_relationship(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v clientcontact.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenRelationship)
+	return scalarFieldContext("ClientContact", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _ClientContact_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_relationshipLabel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RelationshipLabel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ClientContact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ClientContact_contactTypes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_contactTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactTypes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.ContactType) graphql.Marshaler {
-			return ec.marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ClientContact_contactTypes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ContactTypes)
 }
 func (ec *executionContext) fieldContext_ClientContact_contactTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenContactType)
+	return scalarFieldContext("ClientContact", field, false, false, childOfContactType)
 }
 
 func (ec *executionContext) _ClientContact_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_notifyReminders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyReminders, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_notifyConfirmations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyConfirmations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_notifyScheduled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyScheduled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_canManageAppointments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CanManageAppointments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_ClientContact_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientContact_portalScopes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_portalScopes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PortalScopes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
-			return ec.marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ClientContact_portalScopes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.PortalScopes)
 }
 func (ec *executionContext) fieldContext_ClientContact_portalScopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenPortalScope)
+	return scalarFieldContext("ClientContact", field, false, false, childOfPortalScope)
 }
 
 func (ec *executionContext) _ClientContact_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientContact_portalStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PortalStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.PortalStatus) graphql.Marshaler {
-			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, field.Selections, obj.PortalStatus)
 }
 func (ec *executionContext) fieldContext_ClientContact_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenPortalStatus)
+	return scalarFieldContext("ClientContact", field, false, false, childOfPortalStatus)
 }
 
 func (ec *executionContext) _ClientContact_client(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25755,7 +23927,7 @@ func (ec *executionContext) _ClientContact_isConnection(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_isConnection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("ClientContact", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _ClientEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
@@ -25791,417 +23963,149 @@ func (ec *executionContext) fieldContext_ClientEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClientEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ClientEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ClientEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Communication_id(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Communication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Communication", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Communication_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Communication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Communication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v communication1.Kind) graphql.Marshaler {
-			return ec.marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Communication_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationKind)
+	return scalarFieldContext("Communication", field, false, false, childOfCommunicationKind)
 }
 
 func (ec *executionContext) _Communication_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_direction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v communication1.Direction) graphql.Marshaler {
-			return ec.marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx, field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_Communication_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationDirection)
+	return scalarFieldContext("Communication", field, false, false, childOfCommunicationDirection)
 }
 
 func (ec *executionContext) _Communication_status(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *communication1.Status) graphql.Marshaler {
-			return ec.marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Communication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCallStatus)
+	return scalarFieldContext("Communication", field, false, false, childOfCallStatus)
 }
 
 func (ec *executionContext) _Communication_source(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v communication1.Source) graphql.Marshaler {
-			return ec.marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Communication_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationSource)
+	return scalarFieldContext("Communication", field, false, false, childOfCommunicationSource)
 }
 
 func (ec *executionContext) _Communication_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_providerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Communication_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_occurredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_occurredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OccurredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Communication_occurredAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.OccurredAt)
 }
 func (ec *executionContext) fieldContext_Communication_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_fromAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_fromAddress(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FromAddress, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FromAddress)
 }
 func (ec *executionContext) fieldContext_Communication_fromAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_toAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_toAddresses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ToAddresses, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_toAddresses(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ToAddresses)
 }
 func (ec *executionContext) fieldContext_Communication_toAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_ccAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_ccAddresses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CcAddresses, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Communication_ccAddresses(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CcAddresses)
 }
 func (ec *executionContext) fieldContext_Communication_ccAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_title(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Communication_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_description(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Communication_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_Communication_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_textBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_textBody(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TextBody, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TextBody)
 }
 func (ec *executionContext) fieldContext_Communication_textBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_htmlBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_htmlBody(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HTMLBody, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HTMLBody)
 }
 func (ec *executionContext) fieldContext_Communication_htmlBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_attachments(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26237,256 +24141,80 @@ func (ec *executionContext) fieldContext_Communication_attachments(_ context.Con
 }
 
 func (ec *executionContext) _Communication_messageID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_messageID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MessageID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.MessageID)
 }
 func (ec *executionContext) fieldContext_Communication_messageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_startedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartedAt)
 }
 func (ec *executionContext) fieldContext_Communication_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_answeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_answeredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AnsweredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.AnsweredAt)
 }
 func (ec *executionContext) fieldContext_Communication_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_endedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_endedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndedAt)
 }
 func (ec *executionContext) fieldContext_Communication_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_durationSeconds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DurationSeconds)
 }
 func (ec *executionContext) fieldContext_Communication_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Communication", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Communication_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *communication1.Outcome) graphql.Marshaler {
-			return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx, field.Selections, obj.Outcome)
 }
 func (ec *executionContext) fieldContext_Communication_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCallOutcome)
+	return scalarFieldContext("Communication", field, false, false, childOfCallOutcome)
 }
 
 func (ec *executionContext) _Communication_recordingURL(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_recordingURL(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecordingURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.RecordingURL)
 }
 func (ec *executionContext) fieldContext_Communication_recordingURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_providerStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_providerStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderStatus)
 }
 func (ec *executionContext) fieldContext_Communication_providerStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_platform(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_Communication_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Communication", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Communication_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_closedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClosedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ClosedAt)
 }
 func (ec *executionContext) fieldContext_Communication_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Communication", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Communication_closedAutomatically(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Communication_closedAutomatically(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClosedAutomatically, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ClosedAutomatically)
 }
 func (ec *executionContext) fieldContext_Communication_closedAutomatically(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Communication", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Communication_mailbox(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26605,7 +24333,7 @@ func (ec *executionContext) _Communication_relatedTo(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_relatedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, true, true, errNoChildrenRelatedPerson)
+	return scalarFieldContext("Communication", field, true, true, childOfRelatedPerson)
 }
 
 func (ec *executionContext) _Communication_candidates(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26660,7 +24388,7 @@ func (ec *executionContext) _Communication_unmatched(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_unmatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("Communication", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _Communication_thread(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26760,26 +24488,10 @@ func (ec *executionContext) fieldContext_CommunicationConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _CommunicationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CommunicationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_CommunicationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CommunicationConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("CommunicationConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _CommunicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
@@ -26815,210 +24527,74 @@ func (ec *executionContext) fieldContext_CommunicationEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _CommunicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CommunicationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_CommunicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CommunicationEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("CommunicationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Contact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Contact", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Contact_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Contact_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Contact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Contact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Contact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Contact_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Contact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Contact", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_organizationReference(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_organizationReference(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationReference, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.OrganizationReference)
 }
 func (ec *executionContext) fieldContext_Contact_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_address(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27054,26 +24630,10 @@ func (ec *executionContext) fieldContext_Contact_address(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Contact_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contact_notes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Notes)
 }
 func (ec *executionContext) fieldContext_Contact_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Contact", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Contact_clients(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27205,26 +24765,10 @@ func (ec *executionContext) fieldContext_ContactConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ContactConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ContactConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ContactEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ContactEdge) (ret graphql.Marshaler) {
@@ -27260,440 +24804,144 @@ func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ContactEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContactEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContactEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ContactEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Coverage_id(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Coverage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Coverage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Coverage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Coverage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Coverage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Coverage_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Coverage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Coverage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Coverage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Coverage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_region(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_Coverage_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardVersion)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardValidatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardValidatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.HealthCardValidatedAt)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Coverage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardValidatedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardValidatedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardValidatedBy)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_healthCardStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *coverage.HealthCardStatus) graphql.Marshaler {
-			return ec.marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(ctx, field.Selections, obj.HealthCardStatus)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenHealthCardStatus)
+	return scalarFieldContext("Coverage", field, false, false, childOfHealthCardStatus)
 }
 
 func (ec *executionContext) _Coverage_healthCardNote(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_healthCardNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthCardNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HealthCardNote)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_billingContactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BillingContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.BillingContactID)
 }
 func (ec *executionContext) fieldContext_Coverage_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Coverage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Coverage_feeProgram(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_feeProgram(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FeeProgram, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FeeProgram)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_feeProgramNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_feeProgramNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FeeProgramNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FeeProgramNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgramNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_billingAuthorizationNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_billingAuthorizationNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BillingAuthorizationNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.BillingAuthorizationNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_billingAuthorizationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_caseNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_caseNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CaseNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CaseNumber)
 }
 func (ec *executionContext) fieldContext_Coverage_caseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_numberOfSessions(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_numberOfSessions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NumberOfSessions, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2int(ctx, field.Selections, obj.NumberOfSessions)
 }
 func (ec *executionContext) fieldContext_Coverage_numberOfSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Coverage", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Coverage_billingNotes(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_billingNotes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BillingNotes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.BillingNotes)
 }
 func (ec *executionContext) fieldContext_Coverage_billingNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Coverage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Coverage_client(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27793,440 +25041,148 @@ func (ec *executionContext) fieldContext_CreateApiKeyPayload_apiKey(_ context.Co
 }
 
 func (ec *executionContext) _CreateApiKeyPayload_secret(ctx context.Context, field graphql.CollectedField, obj *apikey.Created) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateApiKeyPayload_secret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Secret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_CreateApiKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreateApiKeyPayload", field, false, false, errNoChildrenString)
+	return scalarFieldContext("CreateApiKeyPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenMessageKind)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenChannel)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_html(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HTML, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_isDefault(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EffectiveMessageTemplate_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDefault)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("EffectiveMessageTemplate", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _EmailSuppression_id(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenID)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _EmailSuppression_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmailSuppression_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _EmailSuppression_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmailSuppression_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _EmailSuppression_email(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailSuppression_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenString)
+	return scalarFieldContext("EmailSuppression", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ExportRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ExportRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ExportRecord_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v exportrecord.Kind) graphql.Marshaler {
-			return ec.marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_ExportRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenExportKind)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfExportKind)
 }
 
 func (ec *executionContext) _ExportRecord_parameters(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_parameters(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Parameters, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Parameters)
 }
 func (ec *executionContext) fieldContext_ExportRecord_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ExportRecord_rowCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_rowCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RowCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RowCount)
 }
 func (ec *executionContext) fieldContext_ExportRecord_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ExportRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ExportRecord_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ExportRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ExportRecord_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecord_completedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CompletedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CompletedAt)
 }
 func (ec *executionContext) fieldContext_ExportRecord_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ExportRecord", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ExportRecord_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28358,26 +25314,10 @@ func (ec *executionContext) fieldContext_ExportRecordConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _ExportRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecordConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ExportRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecordConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ExportRecordConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ExportRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
@@ -28413,187 +25353,67 @@ func (ec *executionContext) fieldContext_ExportRecordEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _ExportRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExportRecordEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ExportRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecordEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ExportRecordEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Form_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Form_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Form_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Form_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Form_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Form_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Form_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Form_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Form_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Form_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28629,49 +25449,17 @@ func (ec *executionContext) fieldContext_Form_questions(_ context.Context, field
 }
 
 func (ec *executionContext) _Form_signatureRequested(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_signatureRequested(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignatureRequested, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.SignatureRequested)
 }
 func (ec *executionContext) fieldContext_Form_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Form", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Form_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v form.Status) graphql.Marshaler {
-			return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Form_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenFormStatus)
+	return scalarFieldContext("Form", field, false, false, childOfFormStatus)
 }
 
 func (ec *executionContext) _Form_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28707,187 +25495,59 @@ func (ec *executionContext) fieldContext_Form_answers(_ context.Context, field g
 }
 
 func (ec *executionContext) _Form_signedName(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_signedName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignedName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SignedName)
 }
 func (ec *executionContext) fieldContext_Form_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_signedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SignedAt)
 }
 func (ec *executionContext) fieldContext_Form_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_submittedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubmittedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SubmittedAt)
 }
 func (ec *executionContext) fieldContext_Form_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_withdrawnAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithdrawnAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.WithdrawnAt)
 }
 func (ec *executionContext) fieldContext_Form_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_submittedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubmittedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SubmittedBy)
 }
 func (ec *executionContext) fieldContext_Form_submittedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Form", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Form_sentByID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_sentByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SentByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.SentByID)
 }
 func (ec *executionContext) fieldContext_Form_sentByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_appointmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppointmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_Form_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Form", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Form_reminderSentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Form_reminderSentAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReminderSentAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReminderSentAt)
 }
 func (ec *executionContext) fieldContext_Form_reminderSentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Form", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Form_client(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -29019,279 +25679,103 @@ func (ec *executionContext) fieldContext_Form_appointment(_ context.Context, fie
 }
 
 func (ec *executionContext) _FormAnswer_questionId(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormAnswer_questionId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QuestionID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.QuestionID)
 }
 func (ec *executionContext) fieldContext_FormAnswer_questionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormAnswer_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_FormAnswer_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormAnswer_values(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormAnswer_values(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Values, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FormAnswer_values(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Values)
 }
 func (ec *executionContext) fieldContext_FormAnswer_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormAnswer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormQuestion_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_FormQuestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormQuestion_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_FormQuestion_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormQuestion_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.QuestionType) graphql.Marshaler {
-			return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_FormQuestion_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenFormQuestionType)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfFormQuestionType)
 }
 
 func (ec *executionContext) _FormQuestion_required(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormQuestion_required(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Required, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Required)
 }
 func (ec *executionContext) fieldContext_FormQuestion_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _FormQuestion_options(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormQuestion_options(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Options, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FormQuestion_options(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Options)
 }
 func (ec *executionContext) fieldContext_FormQuestion_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
+	return scalarFieldContext("FormQuestion", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Invoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Invoice", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Invoice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Invoice_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Invoice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Invoice_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Invoice_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_number(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_Invoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29327,141 +25811,45 @@ func (ec *executionContext) fieldContext_Invoice_lines(_ context.Context, field 
 }
 
 func (ec *executionContext) _Invoice_totalCents(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_totalCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCents)
 }
 func (ec *executionContext) fieldContext_Invoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Invoice", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Invoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Invoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v invoice.Status) graphql.Marshaler {
-			return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Invoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenInvoiceStatus)
+	return scalarFieldContext("Invoice", field, false, false, childOfInvoiceStatus)
 }
 
 func (ec *executionContext) _Invoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_dueDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalODate2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DueDate)
 }
 func (ec *executionContext) fieldContext_Invoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("Invoice", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _Invoice_issuedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_issuedByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IssuedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.IssuedByID)
 }
 func (ec *executionContext) fieldContext_Invoice_issuedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_billingContactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BillingContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.BillingContactID)
 }
 func (ec *executionContext) fieldContext_Invoice_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Invoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Invoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29497,49 +25885,17 @@ func (ec *executionContext) fieldContext_Invoice_billedTo(_ context.Context, fie
 }
 
 func (ec *executionContext) _Invoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_paidAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PaidAt)
 }
 func (ec *executionContext) fieldContext_Invoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_voidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_voidedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VoidedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.VoidedAt)
 }
 func (ec *executionContext) fieldContext_Invoice_voidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Invoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Invoice_payments(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29575,72 +25931,24 @@ func (ec *executionContext) fieldContext_Invoice_payments(_ context.Context, fie
 }
 
 func (ec *executionContext) _InvoiceLine_description(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenString)
+	return scalarFieldContext("InvoiceLine", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_quantity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Quantity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Quantity)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("InvoiceLine", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_unitAmountCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UnitAmountCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.UnitAmountCents)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_unitAmountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("InvoiceLine", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
@@ -29663,99 +25971,43 @@ func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, true, false, errNoChildrenInt)
+	return scalarFieldContext("InvoiceLine", field, true, false, childOfInt)
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Location", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Location_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Location_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Location_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Location", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Location_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Location_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Location_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Location", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29791,72 +26043,24 @@ func (ec *executionContext) fieldContext_Location_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _Location_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Location_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Location_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Location", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Location_active(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Location_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Location", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _LocationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
@@ -29924,26 +26128,10 @@ func (ec *executionContext) fieldContext_LocationConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _LocationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LocationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_LocationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LocationConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("LocationConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _LocationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
@@ -29979,348 +26167,116 @@ func (ec *executionContext) fieldContext_LocationEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _LocationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LocationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_LocationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LocationEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("LocationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Mailbox_id(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Mailbox_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Mailbox", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Mailbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Mailbox_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Mailbox_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_address(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_Mailbox_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_host(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_host(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Host, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Host)
 }
 func (ec *executionContext) fieldContext_Mailbox_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_port(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_port(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Port, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Port)
 }
 func (ec *executionContext) fieldContext_Mailbox_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Mailbox", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Mailbox_security(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_security(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Security, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mailbox.Security) graphql.Marshaler {
-			return ec.marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx, field.Selections, obj.Security)
 }
 func (ec *executionContext) fieldContext_Mailbox_security(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenMailboxSecurity)
+	return scalarFieldContext("Mailbox", field, false, false, childOfMailboxSecurity)
 }
 
 func (ec *executionContext) _Mailbox_username(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_Mailbox_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_inboxFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_inboxFolder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InboxFolder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.InboxFolder)
 }
 func (ec *executionContext) fieldContext_Mailbox_inboxFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_sentFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_sentFolder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SentFolder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SentFolder)
 }
 func (ec *executionContext) fieldContext_Mailbox_sentFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_active(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Mailbox_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Mailbox", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Mailbox_lastImportAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_lastImportAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastImportAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastImportAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastImportAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_lastError(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastError, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.LastError)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Mailbox", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Mailbox_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mailbox_lastErrorAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastErrorAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastErrorAt)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Mailbox", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Mailbox_connectedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30356,164 +26312,52 @@ func (ec *executionContext) fieldContext_Mailbox_connectedBy(_ context.Context, 
 }
 
 func (ec *executionContext) _MessagePreview_recipientName(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_recipientName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecipientName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RecipientName)
 }
 func (ec *executionContext) fieldContext_MessagePreview_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_address(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_MessagePreview_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_skippedReason(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_skippedReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SkippedReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SkippedReason)
 }
 func (ec *executionContext) fieldContext_MessagePreview_skippedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_language(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_MessagePreview_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_subject(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_MessagePreview_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_html(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_html(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HTML, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_MessagePreview_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_text(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessagePreview_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_MessagePreview_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessagePreview", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessagePreview_sms(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30549,210 +26393,74 @@ func (ec *executionContext) fieldContext_MessagePreview_sms(_ context.Context, f
 }
 
 func (ec *executionContext) _MessageTemplate_id(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenID)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _MessageTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MessageTemplate_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _MessageTemplate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MessageTemplate_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _MessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenMessageKind)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _MessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenChannel)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _MessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_html(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HTML, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageTemplate_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
+	return scalarFieldContext("MessageTemplate", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _MessageThread_contact(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -30807,7 +26515,7 @@ func (ec *executionContext) _MessageThread_relationship(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errNoChildrenRelationship)
+	return scalarFieldContext("MessageThread", field, true, true, childOfRelationship)
 }
 
 func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -30830,7 +26538,7 @@ func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errNoChildrenString)
+	return scalarFieldContext("MessageThread", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _MessageThread_lastMessage(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -30866,49 +26574,17 @@ func (ec *executionContext) fieldContext_MessageThread_lastMessage(_ context.Con
 }
 
 func (ec *executionContext) _MessageThread_unreadCount(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageThread_unreadCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UnreadCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.UnreadCount)
 }
 func (ec *executionContext) fieldContext_MessageThread_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("MessageThread", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageThread_canReadInPortal(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CanReadInPortal, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanReadInPortal)
 }
 func (ec *executionContext) fieldContext_MessageThread_canReadInPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("MessageThread", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Mutation_signIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -30975,7 +26651,7 @@ func (ec *executionContext) _Mutation_signOut(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_signOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("Mutation", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -33022,7 +28698,7 @@ func (ec *executionContext) _Mutation_signOutOfPortal(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_signOutOfPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("Mutation", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _Mutation_inviteClientToPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -33749,7 +29425,7 @@ func (ec *executionContext) _Mutation_markPortalMessagesRead(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_markPortalMessagesRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenInt)
+	return scalarFieldContext("Mutation", field, true, true, childOfInt)
 }
 
 func (ec *executionContext) _Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -34237,532 +29913,176 @@ func (ec *executionContext) fieldContext_Mutation_sendTestWebhook(ctx context.Co
 }
 
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Notification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_Notification_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_appointmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppointmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_Notification_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_scheduledMessageID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_scheduledMessageID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScheduledMessageID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ScheduledMessageID)
 }
 func (ec *executionContext) fieldContext_Notification_scheduledMessageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Notification_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_formID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_formID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FormID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.FormID)
 }
 func (ec *executionContext) fieldContext_Notification_formID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Notification", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Notification_recipientName(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_recipientName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecipientName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RecipientName)
 }
 func (ec *executionContext) fieldContext_Notification_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Notification_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenMessageKind)
+	return scalarFieldContext("Notification", field, false, false, childOfMessageKind)
 }
 
 func (ec *executionContext) _Notification_channel(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_Notification_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenChannel)
+	return scalarFieldContext("Notification", field, false, false, childOfChannel)
 }
 
 func (ec *executionContext) _Notification_address(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_Notification_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_Notification_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_html(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_html(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HTML, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.HTML)
 }
 func (ec *executionContext) fieldContext_Notification_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_text(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Notification_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_status(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v notification.Status) graphql.Marshaler {
-			return ec.marshalNMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋnotificationᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋnotificationᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Notification_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenMessageStatus)
+	return scalarFieldContext("Notification", field, false, false, childOfMessageStatus)
 }
 
 func (ec *executionContext) _Notification_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_Notification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_providerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Notification_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Notification", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Notification_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_attempts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attempts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Attempts)
 }
 func (ec *executionContext) fieldContext_Notification_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Notification", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Notification_sendAfter(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_sendAfter(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SendAfter, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_sendAfter(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.SendAfter)
 }
 func (ec *executionContext) fieldContext_Notification_sendAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_sentAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SentAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SentAt)
 }
 func (ec *executionContext) fieldContext_Notification_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_deliveredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeliveredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeliveredAt)
 }
 func (ec *executionContext) fieldContext_Notification_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_failedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_failedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.FailedAt)
 }
 func (ec *executionContext) fieldContext_Notification_failedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Notification", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Notification_client(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34990,26 +30310,10 @@ func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("NotificationConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
@@ -35045,992 +30349,324 @@ func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("NotificationEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Organization", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Organization_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Organization", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Organization_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Organization", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Organization_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Organization_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_defaultLanguage(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_defaultLanguage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultLanguage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DefaultLanguage)
 }
 func (ec *executionContext) fieldContext_Organization_defaultLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_defaultPhoneRegion(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_defaultPhoneRegion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultPhoneRegion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DefaultPhoneRegion)
 }
 func (ec *executionContext) fieldContext_Organization_defaultPhoneRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Organization_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_email(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Organization_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_reminderLeadMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_reminderLeadMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReminderLeadMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
-			return ec.marshalOInt2ᚕintᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Organization_reminderLeadMinutes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOInt2ᚕintᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ReminderLeadMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_reminderLeadMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_quietHoursStart(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_quietHoursStart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QuietHoursStart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.QuietHoursStart)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_quietHoursEnd(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_quietHoursEnd(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QuietHoursEnd, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.QuietHoursEnd)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_smsHelpReply(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_smsHelpReply(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SmsHelpReply, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SmsHelpReply)
 }
 func (ec *executionContext) fieldContext_Organization_smsHelpReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Organization_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_bookingMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookingMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BookingMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_bookingMaxAdvanceDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookingMaxAdvanceDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BookingMaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_cancelMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_rescheduleMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RescheduleMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_slotIntervalMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SlotIntervalMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_bufferBeforeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferBeforeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_bufferAfterMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferAfterMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_Organization_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_requireCancellationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequireCancellationReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_Organization_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Organization", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Organization_portalInviteOnCreate(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_portalInviteOnCreate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PortalInviteOnCreate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.PortalInviteOnCreate)
 }
 func (ec *executionContext) fieldContext_Organization_portalInviteOnCreate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Organization", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_formReminderDelayHours(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FormReminderDelayHours, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.FormReminderDelayHours)
 }
 func (ec *executionContext) fieldContext_Organization_formReminderDelayHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_callAutoCloseHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_callAutoCloseHours(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CallAutoCloseHours, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CallAutoCloseHours)
 }
 func (ec *executionContext) fieldContext_Organization_callAutoCloseHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Organization", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Organization_widgetAllowedOrigins(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WidgetAllowedOrigins, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalOString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.WidgetAllowedOrigins)
 }
 func (ec *executionContext) fieldContext_Organization_widgetAllowedOrigins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Organization", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.StartCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("PageInfo", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("PageInfo", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Payment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Payment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Payment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_amountCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AmountCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.AmountCents)
 }
 func (ec *executionContext) fieldContext_Payment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Payment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Payment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Payment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v payment.Status) graphql.Marshaler {
-			return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenPaymentStatus)
+	return scalarFieldContext("Payment", field, false, false, childOfPaymentStatus)
 }
 
 func (ec *executionContext) _Payment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_failureReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailureReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FailureReason)
 }
 func (ec *executionContext) fieldContext_Payment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_providerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_Payment_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_cardBrand(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CardBrand, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardBrand)
 }
 func (ec *executionContext) fieldContext_Payment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_cardLast4(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CardLast4, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardLast4)
 }
 func (ec *executionContext) fieldContext_Payment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_paidBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PaidBy)
 }
 func (ec *executionContext) fieldContext_Payment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_contactID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContactID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ContactID)
 }
 func (ec *executionContext) fieldContext_Payment_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_idempotencyKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IdempotencyKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.IdempotencyKey)
 }
 func (ec *executionContext) fieldContext_Payment_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Payment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Payment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payment_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Payment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Payment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Payment_invoice(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -36066,279 +30702,95 @@ func (ec *executionContext) fieldContext_Payment_invoice(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Phone_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Phone_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_Phone_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Phone", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Phone", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Phone_number(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_Phone_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Phone", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Phone", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PhoneOptOut_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PhoneOptOut_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PhoneOptOut_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PhoneOptOut_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PhoneOptOut_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PhoneOptOut_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PhoneOptOut_keyword(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhoneOptOut_keyword(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keyword, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Keyword)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_keyword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PhoneOptOut", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Placeholder_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Placeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Placeholder", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Placeholder_description(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Placeholder_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Placeholder_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Placeholder", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_clientId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_clientFirstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientFirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientFirstName)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_clientLastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientLastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientLastName)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientLastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36361,168 +30813,68 @@ func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_asClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalAccess", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
-			return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenRelationship)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RelationshipLabel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_scopes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scopes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
-			return ec.marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAccess_scopes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Scopes)
 }
 func (ec *executionContext) fieldContext_PortalAccess_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenPortalScope)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfPortalScope)
 }
 
 func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAccess_canManageAppointments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CanManageAppointments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_PortalAccess_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalAccess", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalAppointment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAppointment_startsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalAppointment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalAppointment_endsAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalAppointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36545,53 +30897,21 @@ func (ec *executionContext) _PortalAppointment_startsAtLocal(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_startsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointment.Status) graphql.Marshaler {
-			return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenAppointmentStatus)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfAppointmentStatus)
 }
 
 func (ec *executionContext) _PortalAppointment_practitionerName(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36614,7 +30934,7 @@ func (ec *executionContext) _PortalAppointment_practitionerName(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36637,30 +30957,14 @@ func (ec *executionContext) _PortalAppointment_location(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalAppointment_telehealthUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TelehealthURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TelehealthURL)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_telehealthUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalAppointment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalAppointment_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36696,233 +31000,73 @@ func (ec *executionContext) fieldContext_PortalAppointment_practiceLocation(_ co
 }
 
 func (ec *executionContext) _PortalClient_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalClient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalClient", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalClient_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_PortalClient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_preferredName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreferredName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.PreferredName)
 }
 func (ec *executionContext) fieldContext_PortalClient_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_PortalClient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_pronouns(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Pronouns, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Pronouns)
 }
 func (ec *executionContext) fieldContext_PortalClient_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_dateOfBirth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DateOfBirth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalODate2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DateOfBirth)
 }
 func (ec *executionContext) fieldContext_PortalClient_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("PortalClient", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _PortalClient_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalClient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_mobilePhone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MobilePhone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.MobilePhone)
 }
 func (ec *executionContext) fieldContext_PortalClient_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PortalClient_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalClient_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_PortalClient_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalClient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalClient_appointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36970,141 +31114,45 @@ func (ec *executionContext) fieldContext_PortalClient_appointments(ctx context.C
 }
 
 func (ec *executionContext) _PortalDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalDocument_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalDocument_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_PortalDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalDocument_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_PortalDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalDocument_fileName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FileName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FileName)
 }
 func (ec *executionContext) fieldContext_PortalDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalDocument_contentType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContentType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_PortalDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalDocument_sizeBytes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SizeBytes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalOInt2int64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2int64(ctx, field.Selections, obj.SizeBytes)
 }
 func (ec *executionContext) fieldContext_PortalDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalDocument", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalDocument_sharedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37127,7 +31175,7 @@ func (ec *executionContext) _PortalDocument_sharedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_sharedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errNoChildrenTime)
+	return scalarFieldContext("PortalDocument", field, true, true, childOfTime)
 }
 
 func (ec *executionContext) _PortalDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37150,145 +31198,53 @@ func (ec *executionContext) _PortalDocument_url(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalDocument", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalEvent_email(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalEvent_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_PortalEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_detail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_detail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Detail, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Detail)
 }
 func (ec *executionContext) fieldContext_PortalEvent_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.SubjectID)
 }
 func (ec *executionContext) fieldContext_PortalEvent_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalEvent_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalEvent_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalEvent", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalEvent_contact(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37324,72 +31280,24 @@ func (ec *executionContext) fieldContext_PortalEvent_contact(_ context.Context, 
 }
 
 func (ec *executionContext) _PortalForm_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalForm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalForm", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalForm_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_PortalForm_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_PortalForm_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37425,49 +31333,17 @@ func (ec *executionContext) fieldContext_PortalForm_questions(_ context.Context,
 }
 
 func (ec *executionContext) _PortalForm_signatureRequested(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_signatureRequested(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignatureRequested, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.SignatureRequested)
 }
 func (ec *executionContext) fieldContext_PortalForm_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalForm", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalForm_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v form.Status) graphql.Marshaler {
-			return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalForm_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenFormStatus)
+	return scalarFieldContext("PortalForm", field, false, false, childOfFormStatus)
 }
 
 func (ec *executionContext) _PortalForm_addressedToContact(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37490,7 +31366,7 @@ func (ec *executionContext) _PortalForm_addressedToContact(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_addressedToContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("PortalForm", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalForm_canSubmit(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37513,7 +31389,7 @@ func (ec *executionContext) _PortalForm_canSubmit(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_canSubmit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenBoolean)
+	return scalarFieldContext("PortalForm", field, true, true, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalForm_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37549,72 +31425,24 @@ func (ec *executionContext) fieldContext_PortalForm_answers(_ context.Context, f
 }
 
 func (ec *executionContext) _PortalForm_signedName(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_signedName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignedName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.SignedName)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalForm", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalForm_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_signedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SignedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SignedAt)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalForm", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalForm_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalForm_submittedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubmittedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SubmittedAt)
 }
 func (ec *executionContext) fieldContext_PortalForm_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalForm", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalForm_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37637,191 +31465,67 @@ func (ec *executionContext) _PortalForm_sentAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenTime)
+	return scalarFieldContext("PortalForm", field, true, true, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_practice(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Practice, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Practice)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_clientFirstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientFirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientFirstName)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_email(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_asContact(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_asContact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AsContact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.AsContact)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_asContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalInvitationInfo_expiresAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_state(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvitationInfo_state(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.State, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v portal.InvitationState) graphql.Marshaler {
-			return ec.marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(ctx, field.Selections, obj.State)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenPortalInvitationState)
+	return scalarFieldContext("PortalInvitationInfo", field, false, false, childOfPortalInvitationState)
 }
 
 func (ec *executionContext) _PortalInvoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalInvoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_number(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvoice_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -37857,141 +31561,49 @@ func (ec *executionContext) fieldContext_PortalInvoice_lines(_ context.Context, 
 }
 
 func (ec *executionContext) _PortalInvoice_totalCents(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_totalCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCents)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalInvoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalInvoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v invoice.Status) graphql.Marshaler {
-			return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenInvoiceStatus)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfInvoiceStatus)
 }
 
 func (ec *executionContext) _PortalInvoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_dueDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalODate2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2string(ctx, field.Selections, obj.DueDate)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _PortalInvoice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalInvoice_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalInvoice_paidAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PaidAt)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalInvoice", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalInvoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -38059,141 +31671,49 @@ func (ec *executionContext) fieldContext_PortalInvoice_payments(_ context.Contex
 }
 
 func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_direction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v portalmessage.Direction) graphql.Marshaler {
-			return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_PortalMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenMessageDirection)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfMessageDirection)
 }
 
 func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_body(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalMessage_authorEmail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_authorEmail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthorEmail, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.AuthorEmail)
 }
 func (ec *executionContext) fieldContext_PortalMessage_authorEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_readAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReadAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReadAt)
 }
 func (ec *executionContext) fieldContext_PortalMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalMessage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalMessage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalMessage_author(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38229,233 +31749,77 @@ func (ec *executionContext) fieldContext_PortalMessage_author(_ context.Context,
 }
 
 func (ec *executionContext) _PortalPayment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalPayment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalPayment_invoiceId(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_invoiceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InvoiceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.InvoiceID)
 }
 func (ec *executionContext) fieldContext_PortalPayment_invoiceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalPayment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_amountCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AmountCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.AmountCents)
 }
 func (ec *executionContext) fieldContext_PortalPayment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalPayment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_PortalPayment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v payment.Status) graphql.Marshaler {
-			return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPaymentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋpaymentᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PortalPayment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenPaymentStatus)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfPaymentStatus)
 }
 
 func (ec *executionContext) _PortalPayment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_failureReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailureReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.FailureReason)
 }
 func (ec *executionContext) fieldContext_PortalPayment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_cardBrand(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CardBrand, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardBrand)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_cardLast4(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CardLast4, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CardLast4)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_paidBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PaidBy)
 }
 func (ec *executionContext) fieldContext_PortalPayment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalPayment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalPayment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalPayment_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalPayment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalPayment", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalPayment_invoice(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38491,210 +31855,74 @@ func (ec *executionContext) fieldContext_PortalPayment_invoice(_ context.Context
 }
 
 func (ec *executionContext) _PortalSavedCard_id(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalSavedCard_brand(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_brand(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Brand, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Brand)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_brand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_last4(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_last4(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last4, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Last4)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_expMonth(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_expMonth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpMonth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ExpMonth)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_expYear(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_expYear(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpYear, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ExpYear)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_addedBy(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_addedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AddedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AddedBy)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_addedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSavedCard_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSavedCard_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalSavedCard_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalSavedCard", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalSession_token(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSession_token(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Token, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_PortalSession_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalSession", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalSession_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalSession_expiresAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_PortalSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalSession", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalSession_viewer(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
@@ -38730,72 +31958,24 @@ func (ec *executionContext) fieldContext_PortalSession_viewer(_ context.Context,
 }
 
 func (ec *executionContext) _PortalThreadMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _PortalThreadMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_direction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v portalmessage.Direction) graphql.Marshaler {
-			return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, field.Selections, obj.Direction)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenMessageDirection)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfMessageDirection)
 }
 
 func (ec *executionContext) _PortalThreadMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_body(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalThreadMessage_authorName(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38818,76 +31998,32 @@ func (ec *executionContext) _PortalThreadMessage_authorName(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalThreadMessage", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalThreadMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PortalThreadMessage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalThreadMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalThreadMessage_readAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReadAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReadAt)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("PortalThreadMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PortalViewer_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_PortalViewer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalViewer", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PortalViewer", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PortalViewer_practice(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -38910,7 +32046,7 @@ func (ec *executionContext) _PortalViewer_practice(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalViewer_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalViewer", field, true, true, errNoChildrenString)
+	return scalarFieldContext("PortalViewer", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _PortalViewer_clients(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -38978,26 +32114,10 @@ func (ec *executionContext) fieldContext_PortalViewer_actingFor(_ context.Contex
 }
 
 func (ec *executionContext) _PublicLocation_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PublicLocation_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_PublicLocation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PublicLocation_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -39033,49 +32153,17 @@ func (ec *executionContext) fieldContext_PublicLocation_address(_ context.Contex
 }
 
 func (ec *executionContext) _PublicLocation_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PublicLocation_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_PublicLocation_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _PublicLocation_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PublicLocation_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_PublicLocation_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
+	return scalarFieldContext("PublicLocation", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -40758,7 +33846,7 @@ func (ec *executionContext) _Query_webhookEventTypes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookEventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Query", field, true, true, errNoChildrenString)
+	return scalarFieldContext("Query", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -40838,26 +33926,10 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Recipient_kind(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v link.RecipientKind) graphql.Marshaler {
-			return ec.marshalNRecipientKind2githubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐRecipientKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRecipientKind2githubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐRecipientKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Recipient_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenRecipientKind)
+	return scalarFieldContext("Recipient", field, false, false, childOfRecipientKind)
 }
 
 func (ec *executionContext) _Recipient_contact(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -40925,578 +33997,186 @@ func (ec *executionContext) fieldContext_Recipient_link(_ context.Context, field
 }
 
 func (ec *executionContext) _Recipient_firstName(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Recipient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_lastName(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Recipient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_name(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Recipient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_email(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Recipient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_phone(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Recipient_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_relationship(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
-			return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, field.Selections, obj.Relationship)
 }
 func (ec *executionContext) fieldContext_Recipient_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenRelationship)
+	return scalarFieldContext("Recipient", field, false, false, childOfRelationship)
 }
 
 func (ec *executionContext) _Recipient_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_relationshipLabel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RelationshipLabel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RelationshipLabel)
 }
 func (ec *executionContext) fieldContext_Recipient_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Recipient", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Recipient_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_notifyReminders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyReminders, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyReminders)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_notifyConfirmations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyConfirmations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyConfirmations)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_notifyScheduled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotifyScheduled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NotifyScheduled)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Recipient_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Recipient_canManageAppointments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CanManageAppointments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanManageAppointments)
 }
 func (ec *executionContext) fieldContext_Recipient_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Recipient", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SMSInfo_encoding(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Encoding, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Encoding)
 }
 func (ec *executionContext) fieldContext_SMSInfo_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SMSInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SMSInfo_segments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Segments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Segments)
 }
 func (ec *executionContext) fieldContext_SMSInfo_segments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("SMSInfo", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SMSInfo_characters(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Characters, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Characters)
 }
 func (ec *executionContext) fieldContext_SMSInfo_characters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("SMSInfo", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduleException_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ScheduleException_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduleException_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduleException_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduleException_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_staffID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StaffID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.StaffID)
 }
 func (ec *executionContext) fieldContext_ScheduleException_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduleException_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scheduleexception.Kind) graphql.Marshaler {
-			return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_ScheduleException_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenScheduleExceptionKind)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfScheduleExceptionKind)
 }
 
 func (ec *executionContext) _ScheduleException_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_ScheduleException_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduleException_date(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_date(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Date, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalODate2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2string(ctx, field.Selections, obj.Date)
 }
 func (ec *executionContext) fieldContext_ScheduleException_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenDate)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfDate)
 }
 
 func (ec *executionContext) _ScheduleException_start(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_ScheduleException_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_end(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_ScheduleException_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_note(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduleException_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_ScheduleException_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduleException", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduleException_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41532,279 +34212,95 @@ func (ec *executionContext) fieldContext_ScheduleException_staff(_ context.Conte
 }
 
 func (ec *executionContext) _ScheduledMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ScheduledMessage_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_appointmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppointmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.AppointmentID)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _ScheduledMessage_subject(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Subject)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_body(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Body)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sendAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_sendAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SendAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SendAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sendAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_minutesBeforeStart(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_minutesBeforeStart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinutesBeforeStart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MinutesBeforeStart)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_minutesBeforeStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduledMessage_status(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scheduledmessage.Status) graphql.Marshaler {
-			return ec.marshalNScheduledMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduledmessageᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNScheduledMessageStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduledmessageᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenScheduledMessageStatus)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfScheduledMessageStatus)
 }
 
 func (ec *executionContext) _ScheduledMessage_reason(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessage_sentAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SentAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SentAt)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("ScheduledMessage", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_client(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41936,26 +34432,10 @@ func (ec *executionContext) fieldContext_ScheduledMessageConnection_pageInfo(_ c
 }
 
 func (ec *executionContext) _ScheduledMessageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessageConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessageConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("ScheduledMessageConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _ScheduledMessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageEdge) (ret graphql.Marshaler) {
@@ -41991,509 +34471,165 @@ func (ec *executionContext) fieldContext_ScheduledMessageEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _ScheduledMessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScheduledMessageEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessageEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("ScheduledMessageEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Service_id(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Service_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Service", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Service_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Service_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Service_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Service", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Service_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Service", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Service_name(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Service_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_description(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Service_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_durationMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DurationMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DurationMinutes)
 }
 func (ec *executionContext) fieldContext_Service_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_priceCents(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_priceCents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PriceCents, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.PriceCents)
 }
 func (ec *executionContext) fieldContext_Service_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Service_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_bookableOnline(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bookableOnline(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookableOnline, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.BookableOnline)
 }
 func (ec *executionContext) fieldContext_Service_bookableOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Service", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Service_mode(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_mode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v service.Mode) graphql.Marshaler {
-			return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_Service_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenServiceMode)
+	return scalarFieldContext("Service", field, false, false, childOfServiceMode)
 }
 
 func (ec *executionContext) _Service_location(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_location(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_Service_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Service", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Service_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_practiceLocationID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PracticeLocationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.PracticeLocationID)
 }
 func (ec *executionContext) fieldContext_Service_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Service", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_archivedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ArchivedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ArchivedAt)
 }
 func (ec *executionContext) fieldContext_Service_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Service", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Service_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bookingMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookingMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BookingMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bookingMaxAdvanceDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BookingMaxAdvanceDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BookingMaxAdvanceDays)
 }
 func (ec *executionContext) fieldContext_Service_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_cancelMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.CancelMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_rescheduleMinNoticeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RescheduleMinNoticeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.RescheduleMinNoticeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_slotIntervalMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SlotIntervalMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.SlotIntervalMinutes)
 }
 func (ec *executionContext) fieldContext_Service_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bufferBeforeMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferBeforeMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BufferBeforeMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BufferAfterMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.BufferAfterMinutes)
 }
 func (ec *executionContext) fieldContext_Service_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("Service", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _Service_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_requireCancellationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequireCancellationReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.RequireCancellationReason)
 }
 func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Service", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Service_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42593,256 +34729,88 @@ func (ec *executionContext) fieldContext_Service_effectiveRules(_ context.Contex
 }
 
 func (ec *executionContext) _SharedDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _SharedDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SharedDocument_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SharedDocument_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _SharedDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SharedDocument_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SharedDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _SharedDocument_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_clientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _SharedDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_SharedDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_SharedDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_fileName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FileName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FileName)
 }
 func (ec *executionContext) fieldContext_SharedDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_contentType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContentType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_SharedDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_sizeBytes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SizeBytes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalOInt2int64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2int64(ctx, field.Selections, obj.SizeBytes)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _SharedDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_SharedDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SharedDocument_sharedByID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharedDocument_sharedByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SharedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.SharedByID)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sharedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
+	return scalarFieldContext("SharedDocument", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _SharedDocument_client(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42910,49 +34878,21 @@ func (ec *executionContext) fieldContext_SharedDocument_sharedBy(_ context.Conte
 }
 
 func (ec *executionContext) _SignInPayload_token(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_token(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Token, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_SignInPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errNoChildrenString)
+	return scalarFieldContext("SignInPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _SignInPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SignInPayload_expiresAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_SignInPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("SignInPayload", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _SignInPayload_staff(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
@@ -42988,210 +34928,74 @@ func (ec *executionContext) fieldContext_SignInPayload_staff(_ context.Context, 
 }
 
 func (ec *executionContext) _Staff_id(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Staff_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenID)
+	return scalarFieldContext("Staff", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _Staff_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Staff_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Staff_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Staff", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Staff_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Staff_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Staff_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("Staff", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _Staff_name(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Staff_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_email(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Staff_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_role(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v staff.Role) graphql.Marshaler {
-			return ec.marshalNStaffRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋstaffᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNStaffRole2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋstaffᚐRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_Staff_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenStaffRole)
+	return scalarFieldContext("Staff", field, false, false, childOfStaffRole)
 }
 
 func (ec *executionContext) _Staff_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Phone)
 }
 func (ec *executionContext) fieldContext_Staff_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_active(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_Staff_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("Staff", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _Staff_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Staff_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.TimeZone)
 }
 func (ec *executionContext) fieldContext_Staff_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
+	return scalarFieldContext("Staff", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _Staff_assignedClients(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43391,26 +35195,10 @@ func (ec *executionContext) fieldContext_StaffConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _StaffConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StaffConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_StaffConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StaffConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("StaffConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _StaffEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StaffEdge) (ret graphql.Marshaler) {
@@ -43446,26 +35234,10 @@ func (ec *executionContext) fieldContext_StaffEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _StaffEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StaffEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_StaffEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StaffEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("StaffEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _Subscription_callEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -43597,141 +35369,49 @@ func (ec *executionContext) fieldContext_TimelineEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _TimelineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *timeline.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_TimelineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEdge", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelineEdge", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_at(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_at(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.At, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TimelineEntry_at(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.At)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v timeline.Kind) graphql.Marshaler {
-			return ec.marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTimelineKind)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfTimelineKind)
 }
 
 func (ec *executionContext) _TimelineEntry_summary(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Summary)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelineEntry_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Actor) graphql.Marshaler {
-			return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTimelineActor)
+	return scalarFieldContext("TimelineEntry", field, false, false, childOfTimelineActor)
 }
 
 func (ec *executionContext) _TimelineEntry_staff(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -43831,325 +35511,109 @@ func (ec *executionContext) fieldContext_TimelineEntry_record(_ context.Context,
 }
 
 func (ec *executionContext) _TimelinePageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelinePageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("TimelinePageInfo", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _TimelinePageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimelinePageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errNoChildrenString)
+	return scalarFieldContext("TimelinePageInfo", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_eventType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.EventType)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v webhookdelivery.Status) graphql.Marshaler {
-			return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookdeliveryᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookdeliveryᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenWebhookDeliveryStatus)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfWebhookDeliveryStatus)
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attempts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Attempts)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_responseCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResponseCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ResponseCode)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseMs(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_responseMs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResponseMs, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ResponseMs)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastError, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.LastError)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastAttemptAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastAttemptAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NextAttemptAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.NextAttemptAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeliveredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeliveredAt)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookDelivery", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_event(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44249,26 +35713,10 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WebhookDeliveryConnection", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
@@ -44304,371 +35752,131 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, errNoChildrenCursor)
+	return scalarFieldContext("WebhookDeliveryEdge", field, false, false, childOfCursor)
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventTypes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.EventTypes)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_enabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Enabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Enabled)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisabledReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *webhookendpoint.DisabledReason) graphql.Marshaler {
-			return ec.marshalOWebhookDisabledReason2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookendpointᚐDisabledReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOWebhookDisabledReason2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋwebhookendpointᚐDisabledReason(ctx, field.Selections, obj.DisabledReason)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenWebhookDisabledReason)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfWebhookDisabledReason)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_disabledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisabledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DisabledAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_previousSecretExpiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_previousSecretExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreviousSecretExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PreviousSecretExpiresAt)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_previousSecretExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_failingSince(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailingSince, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.FailingSince)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEndpoint", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEvent_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WebhookEvent_type(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEvent_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEvent_objectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEvent_objectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ObjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ObjectID)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_objectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WebhookEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEvent_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEvent_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WebhookEvent", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WebhookEvent_payload(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -44691,7 +35899,7 @@ func (ec *executionContext) _WebhookEvent_payload(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, true, true, errNoChildrenString)
+	return scalarFieldContext("WebhookEvent", field, true, true, childOfString)
 }
 
 func (ec *executionContext) _WebhookSecretPayload_endpoint(ctx context.Context, field graphql.CollectedField, obj *event.Secret) (ret graphql.Marshaler) {
@@ -44727,187 +35935,67 @@ func (ec *executionContext) fieldContext_WebhookSecretPayload_endpoint(_ context
 }
 
 func (ec *executionContext) _WebhookSecretPayload_secret(ctx context.Context, field graphql.CollectedField, obj *event.Secret) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookSecretPayload_secret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Secret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_WebhookSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookSecretPayload", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WebhookSecretPayload", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_WorkingHours_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WorkingHours_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkingHours_createdAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_WorkingHours_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WorkingHours_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkingHours_updatedAt(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_WorkingHours_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenTime)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfTime)
 }
 
 func (ec *executionContext) _WorkingHours_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_staffID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StaffID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, field.Selections, obj.StaffID)
 }
 func (ec *executionContext) fieldContext_WorkingHours_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenID)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfID)
 }
 
 func (ec *executionContext) _WorkingHours_weekday(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_weekday(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Weekday, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Weekday)
 }
 func (ec *executionContext) fieldContext_WorkingHours_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenInt)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfInt)
 }
 
 func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_WorkingHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkingHours_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_WorkingHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenString)
+	return scalarFieldContext("WorkingHours", field, false, false, childOfString)
 }
 
 func (ec *executionContext) _WorkingHours_staff(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44943,26 +36031,10 @@ func (ec *executionContext) fieldContext_WorkingHours_staff(_ context.Context, f
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__Directive", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -44985,53 +36057,25 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Directive", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildrenBoolean)
+	return scalarFieldContext("__Directive", field, false, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, obj.Locations)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildren__DirectiveLocation)
+	return scalarFieldContext("__Directive", field, false, false, childOf__DirectiveLocation)
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -45078,26 +36122,10 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__EnumValue", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -45120,7 +36148,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__EnumValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -45143,7 +36171,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__EnumValue", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -45166,30 +36194,14 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__EnumValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__Field", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -45212,7 +36224,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Field", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -45310,7 +36322,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__Field", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -45333,30 +36345,14 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Field", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45379,7 +36375,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45415,26 +36411,10 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, false, false, childOfString)
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45457,7 +36437,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__InputValue", field, true, false, childOfBoolean)
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45480,7 +36460,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__InputValue", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -45503,7 +36483,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Schema", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -45686,7 +36666,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildren__TypeKind)
+	return scalarFieldContext("__Type", field, true, false, childOf__TypeKind)
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -45709,7 +36689,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Type", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -45732,7 +36712,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Type", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -45755,7 +36735,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
+	return scalarFieldContext("__Type", field, true, false, childOfString)
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -45994,7 +36974,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenBoolean)
+	return scalarFieldContext("__Type", field, true, false, childOfBoolean)
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -46013,7 +36993,7 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"line1", "line2", "city", "region", "postalCode", "country"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -46082,7 +37062,7 @@ func (ec *executionContext) unmarshalInputAppointmentOrder(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -46119,7 +37099,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "practiceLocationID", "practiceLocationIDNEQ", "practiceLocationIDIn", "practiceLocationIDNotIn", "practiceLocationIDGT", "practiceLocationIDGTE", "practiceLocationIDLT", "practiceLocationIDLTE", "practiceLocationIDContains", "practiceLocationIDHasPrefix", "practiceLocationIDHasSuffix", "practiceLocationIDIsNil", "practiceLocationIDNotNil", "practiceLocationIDEqualFold", "practiceLocationIDContainsFold", "addressSource", "addressSourceNEQ", "addressSourceIn", "addressSourceNotIn", "addressSourceIsNil", "addressSourceNotNil", "heldAtContactLinkID", "heldAtContactLinkIDNEQ", "heldAtContactLinkIDIn", "heldAtContactLinkIDNotIn", "heldAtContactLinkIDGT", "heldAtContactLinkIDGTE", "heldAtContactLinkIDLT", "heldAtContactLinkIDLTE", "heldAtContactLinkIDContains", "heldAtContactLinkIDHasPrefix", "heldAtContactLinkIDHasSuffix", "heldAtContactLinkIDIsNil", "heldAtContactLinkIDNotNil", "heldAtContactLinkIDEqualFold", "heldAtContactLinkIDContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "serviceID", "serviceIDNEQ", "serviceIDIn", "serviceIDNotIn", "serviceIDGT", "serviceIDGTE", "serviceIDLT", "serviceIDLTE", "serviceIDContains", "serviceIDHasPrefix", "serviceIDHasSuffix", "serviceIDIsNil", "serviceIDNotNil", "serviceIDEqualFold", "serviceIDContainsFold", "bookedVia", "bookedViaNEQ", "bookedViaIn", "bookedViaNotIn", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasService", "hasServiceWith", "hasPracticeLocation", "hasPracticeLocationWith", "hasHeldAtContactLink", "hasHeldAtContactLinkWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47822,7 +38802,7 @@ func (ec *executionContext) unmarshalInputBookAppointmentInput(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"serviceId", "practitionerId", "startsAt", "idempotencyKey"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47873,7 +38853,7 @@ func (ec *executionContext) unmarshalInputBookAsVisitorInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "code", "firstName", "lastName", "phone", "serviceId", "practitionerId", "startsAt", "idempotencyKey"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47966,7 +38946,7 @@ func (ec *executionContext) unmarshalInputBookingRulesInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "widgetAllowedOrigins"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48056,7 +39036,7 @@ func (ec *executionContext) unmarshalInputClientContactLinkInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"contactID", "contact", "allowDuplicate", "relationship", "relationshipLabel", "contactTypes", "notifyReminders", "notifyConfirmations", "notifyScheduled", "canManageAppointments", "portalScopes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48160,7 +39140,7 @@ func (ec *executionContext) unmarshalInputClientContactOrder(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48197,7 +39177,7 @@ func (ec *executionContext) unmarshalInputClientContactWhereInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "relationship", "relationshipNEQ", "relationshipIn", "relationshipNotIn", "relationshipLabel", "relationshipLabelNEQ", "relationshipLabelIn", "relationshipLabelNotIn", "relationshipLabelGT", "relationshipLabelGTE", "relationshipLabelLT", "relationshipLabelLTE", "relationshipLabelContains", "relationshipLabelHasPrefix", "relationshipLabelHasSuffix", "relationshipLabelIsNil", "relationshipLabelNotNil", "relationshipLabelEqualFold", "relationshipLabelContainsFold", "notifyReminders", "notifyRemindersNEQ", "notifyConfirmations", "notifyConfirmationsNEQ", "notifyScheduled", "notifyScheduledNEQ", "canManageAppointments", "canManageAppointmentsNEQ", "portalStatus", "portalStatusNEQ", "portalStatusIn", "portalStatusNotIn"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48626,7 +39606,7 @@ func (ec *executionContext) unmarshalInputClientNotificationsInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"notifyReminders", "notifyConfirmations", "notifyScheduled"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48674,7 +39654,7 @@ func (ec *executionContext) unmarshalInputClientOrder(ctx context.Context, obj a
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48711,7 +39691,7 @@ func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "preferredName", "preferredNameNEQ", "preferredNameIn", "preferredNameNotIn", "preferredNameGT", "preferredNameGTE", "preferredNameLT", "preferredNameLTE", "preferredNameContains", "preferredNameHasPrefix", "preferredNameHasSuffix", "preferredNameIsNil", "preferredNameNotNil", "preferredNameEqualFold", "preferredNameContainsFold", "pronouns", "pronounsNEQ", "pronounsIn", "pronounsNotIn", "pronounsGT", "pronounsGTE", "pronounsLT", "pronounsLTE", "pronounsContains", "pronounsHasPrefix", "pronounsHasSuffix", "pronounsIsNil", "pronounsNotNil", "pronounsEqualFold", "pronounsContainsFold", "salutation", "salutationNEQ", "salutationIn", "salutationNotIn", "salutationGT", "salutationGTE", "salutationLT", "salutationLTE", "salutationContains", "salutationHasPrefix", "salutationHasSuffix", "salutationIsNil", "salutationNotNil", "salutationEqualFold", "salutationContainsFold", "dateOfBirth", "dateOfBirthNEQ", "dateOfBirthIn", "dateOfBirthNotIn", "dateOfBirthGT", "dateOfBirthGTE", "dateOfBirthLT", "dateOfBirthLTE", "dateOfBirthContains", "dateOfBirthHasPrefix", "dateOfBirthHasSuffix", "dateOfBirthIsNil", "dateOfBirthNotNil", "dateOfBirthEqualFold", "dateOfBirthContainsFold", "sexAssignedAtBirth", "sexAssignedAtBirthNEQ", "sexAssignedAtBirthIn", "sexAssignedAtBirthNotIn", "sexAssignedAtBirthGT", "sexAssignedAtBirthGTE", "sexAssignedAtBirthLT", "sexAssignedAtBirthLTE", "sexAssignedAtBirthContains", "sexAssignedAtBirthHasPrefix", "sexAssignedAtBirthHasSuffix", "sexAssignedAtBirthIsNil", "sexAssignedAtBirthNotNil", "sexAssignedAtBirthEqualFold", "sexAssignedAtBirthContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "emailConsent", "emailConsentNEQ", "mobilePhone", "mobilePhoneNEQ", "mobilePhoneIn", "mobilePhoneNotIn", "mobilePhoneGT", "mobilePhoneGTE", "mobilePhoneLT", "mobilePhoneLTE", "mobilePhoneContains", "mobilePhoneHasPrefix", "mobilePhoneHasSuffix", "mobilePhoneIsNil", "mobilePhoneNotNil", "mobilePhoneEqualFold", "mobilePhoneContainsFold", "smsConsent", "smsConsentNEQ", "mobileIsPrimary", "mobileIsPrimaryNEQ", "voiceConsent", "voiceConsentNEQ", "preferredContactMethod", "preferredContactMethodNEQ", "preferredContactMethodIn", "preferredContactMethodNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "alert", "alertNEQ", "alertIn", "alertNotIn", "alertGT", "alertGTE", "alertLT", "alertLTE", "alertContains", "alertHasPrefix", "alertHasSuffix", "alertIsNil", "alertNotNil", "alertEqualFold", "alertContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "referringProvider", "referringProviderNEQ", "referringProviderIn", "referringProviderNotIn", "referringProviderGT", "referringProviderGTE", "referringProviderLT", "referringProviderLTE", "referringProviderContains", "referringProviderHasPrefix", "referringProviderHasSuffix", "referringProviderIsNil", "referringProviderNotNil", "referringProviderEqualFold", "referringProviderContainsFold", "qualified", "qualifiedNEQ", "qualifiedIsNil", "qualifiedNotNil", "veteranID", "veteranIDNEQ", "veteranIDIn", "veteranIDNotIn", "veteranIDGT", "veteranIDGTE", "veteranIDLT", "veteranIDLTE", "veteranIDContains", "veteranIDHasPrefix", "veteranIDHasSuffix", "veteranIDIsNil", "veteranIDNotNil", "veteranIDEqualFold", "veteranIDContainsFold", "defaultLocationID", "defaultLocationIDNEQ", "defaultLocationIDIn", "defaultLocationIDNotIn", "defaultLocationIDGT", "defaultLocationIDGTE", "defaultLocationIDLT", "defaultLocationIDLTE", "defaultLocationIDContains", "defaultLocationIDHasPrefix", "defaultLocationIDHasSuffix", "defaultLocationIDIsNil", "defaultLocationIDNotNil", "defaultLocationIDEqualFold", "defaultLocationIDContainsFold", "notifyReminders", "notifyRemindersNEQ", "notifyConfirmations", "notifyConfirmationsNEQ", "notifyScheduled", "notifyScheduledNEQ", "hasContacts", "hasContactsWith", "hasPractitioners", "hasPractitionersWith", "hasAppointments", "hasAppointmentsWith", "hasCoverages", "hasCoveragesWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasDefaultLocation", "hasDefaultLocationWith", "hasContactLinks", "hasContactLinksWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50855,7 +41835,7 @@ func (ec *executionContext) unmarshalInputCommunicationFilter(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"kind", "direction", "status", "clientID", "contactID", "staffID", "occurredAfter", "occurredBefore"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50938,7 +41918,7 @@ func (ec *executionContext) unmarshalInputCommunicationOrder(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50975,7 +41955,7 @@ func (ec *executionContext) unmarshalInputConnectMailboxInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"address", "host", "port", "security", "username", "password"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51044,7 +42024,7 @@ func (ec *executionContext) unmarshalInputContactOrder(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51081,7 +42061,7 @@ func (ec *executionContext) unmarshalInputContactWhereInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameIsNil", "lastNameNotNil", "lastNameEqualFold", "lastNameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "organizationReference", "organizationReferenceNEQ", "organizationReferenceIn", "organizationReferenceNotIn", "organizationReferenceGT", "organizationReferenceGTE", "organizationReferenceLT", "organizationReferenceLTE", "organizationReferenceContains", "organizationReferenceHasPrefix", "organizationReferenceHasSuffix", "organizationReferenceIsNil", "organizationReferenceNotNil", "organizationReferenceEqualFold", "organizationReferenceContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasClients", "hasClientsWith", "hasClientLinks", "hasClientLinksWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51941,7 +42921,7 @@ func (ec *executionContext) unmarshalInputCoverageOrder(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51978,7 +42958,7 @@ func (ec *executionContext) unmarshalInputCoverageWhereInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "healthCardNumber", "healthCardNumberNEQ", "healthCardNumberIn", "healthCardNumberNotIn", "healthCardNumberGT", "healthCardNumberGTE", "healthCardNumberLT", "healthCardNumberLTE", "healthCardNumberContains", "healthCardNumberHasPrefix", "healthCardNumberHasSuffix", "healthCardNumberIsNil", "healthCardNumberNotNil", "healthCardNumberEqualFold", "healthCardNumberContainsFold", "healthCardVersion", "healthCardVersionNEQ", "healthCardVersionIn", "healthCardVersionNotIn", "healthCardVersionGT", "healthCardVersionGTE", "healthCardVersionLT", "healthCardVersionLTE", "healthCardVersionContains", "healthCardVersionHasPrefix", "healthCardVersionHasSuffix", "healthCardVersionIsNil", "healthCardVersionNotNil", "healthCardVersionEqualFold", "healthCardVersionContainsFold", "billingContactID", "billingContactIDNEQ", "billingContactIDIn", "billingContactIDNotIn", "billingContactIDGT", "billingContactIDGTE", "billingContactIDLT", "billingContactIDLTE", "billingContactIDContains", "billingContactIDHasPrefix", "billingContactIDHasSuffix", "billingContactIDIsNil", "billingContactIDNotNil", "billingContactIDEqualFold", "billingContactIDContainsFold", "feeProgram", "feeProgramNEQ", "feeProgramIn", "feeProgramNotIn", "feeProgramGT", "feeProgramGTE", "feeProgramLT", "feeProgramLTE", "feeProgramContains", "feeProgramHasPrefix", "feeProgramHasSuffix", "feeProgramIsNil", "feeProgramNotNil", "feeProgramEqualFold", "feeProgramContainsFold", "feeProgramNumber", "feeProgramNumberNEQ", "feeProgramNumberIn", "feeProgramNumberNotIn", "feeProgramNumberGT", "feeProgramNumberGTE", "feeProgramNumberLT", "feeProgramNumberLTE", "feeProgramNumberContains", "feeProgramNumberHasPrefix", "feeProgramNumberHasSuffix", "feeProgramNumberIsNil", "feeProgramNumberNotNil", "feeProgramNumberEqualFold", "feeProgramNumberContainsFold", "billingAuthorizationNumber", "billingAuthorizationNumberNEQ", "billingAuthorizationNumberIn", "billingAuthorizationNumberNotIn", "billingAuthorizationNumberGT", "billingAuthorizationNumberGTE", "billingAuthorizationNumberLT", "billingAuthorizationNumberLTE", "billingAuthorizationNumberContains", "billingAuthorizationNumberHasPrefix", "billingAuthorizationNumberHasSuffix", "billingAuthorizationNumberIsNil", "billingAuthorizationNumberNotNil", "billingAuthorizationNumberEqualFold", "billingAuthorizationNumberContainsFold", "caseNumber", "caseNumberNEQ", "caseNumberIn", "caseNumberNotIn", "caseNumberGT", "caseNumberGTE", "caseNumberLT", "caseNumberLTE", "caseNumberContains", "caseNumberHasPrefix", "caseNumberHasSuffix", "caseNumberIsNil", "caseNumberNotNil", "caseNumberEqualFold", "caseNumberContainsFold", "numberOfSessions", "numberOfSessionsNEQ", "numberOfSessionsIn", "numberOfSessionsNotIn", "numberOfSessionsGT", "numberOfSessionsGTE", "numberOfSessionsLT", "numberOfSessionsLTE", "numberOfSessionsIsNil", "numberOfSessionsNotNil", "billingNotes", "billingNotesNEQ", "billingNotesIn", "billingNotesNotIn", "billingNotesGT", "billingNotesGTE", "billingNotesLT", "billingNotesLTE", "billingNotesContains", "billingNotesHasPrefix", "billingNotesHasSuffix", "billingNotesIsNil", "billingNotesNotNil", "billingNotesEqualFold", "billingNotesContainsFold", "hasClient", "hasClientWith", "hasBillingContact", "hasBillingContactWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53324,7 +44304,7 @@ func (ec *executionContext) unmarshalInputCreateApiKeyInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"name", "role"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53361,7 +44341,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "addressSource", "telehealthURL", "notes", "idempotencyKey", "clientID", "practitionerID", "serviceID", "practiceLocationID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53461,7 +44441,7 @@ func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "pronouns", "salutation", "dateOfBirth", "sexAssignedAtBirth", "language", "timeZone", "email", "emailConsent", "mobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "address", "preferredContactMethod", "status", "tags", "alert", "notes", "referringProvider", "qualified", "veteranID", "notifyReminders", "notifyConfirmations", "notifyScheduled", "practitionerIDs", "defaultLocationID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53694,7 +44674,7 @@ func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "email", "phone", "organizationReference", "address", "notes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53766,7 +44746,7 @@ func (ec *executionContext) unmarshalInputCreateCoverageInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"region", "healthCardNumber", "healthCardVersion", "feeProgram", "feeProgramNumber", "billingAuthorizationNumber", "caseNumber", "numberOfSessions", "billingNotes", "clientID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53859,7 +44839,7 @@ func (ec *executionContext) unmarshalInputCreateInvoiceInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"lines", "currency", "dueDate", "billingContactId"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53910,7 +44890,7 @@ func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"name", "address", "timeZone", "phone", "active"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -53968,7 +44948,7 @@ func (ec *executionContext) unmarshalInputCreateScheduledMessageInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"subject", "body", "sendAt", "minutesBeforeStart", "clientID", "appointmentID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54033,7 +45013,7 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"name", "description", "durationMinutes", "priceCents", "currency", "bookableOnline", "mode", "location", "bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "practiceLocationID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54175,7 +45155,7 @@ func (ec *executionContext) unmarshalInputCreateStaffInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"name", "email", "role", "phone", "active", "timeZone", "assignedClientIDs"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54247,7 +45227,7 @@ func (ec *executionContext) unmarshalInputCreateWebhookEndpointInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"url", "description", "eventTypes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54295,7 +45275,7 @@ func (ec *executionContext) unmarshalInputEmailSuppressionOrder(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54332,7 +45312,7 @@ func (ec *executionContext) unmarshalInputEmailSuppressionWhereInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54730,7 +45710,7 @@ func (ec *executionContext) unmarshalInputExportRecordOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54767,7 +45747,7 @@ func (ec *executionContext) unmarshalInputFormAnswerInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"questionId", "value", "values"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54815,7 +45795,7 @@ func (ec *executionContext) unmarshalInputFormQuestionInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"id", "label", "type", "required", "options"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54877,7 +45857,7 @@ func (ec *executionContext) unmarshalInputInvoiceLineInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"description", "quantity", "unitAmountCents"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54925,7 +45905,7 @@ func (ec *executionContext) unmarshalInputLocationOrder(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54962,7 +45942,7 @@ func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "active", "activeNEQ"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -55489,7 +46469,7 @@ func (ec *executionContext) unmarshalInputLogCallInput(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "from", "to", "startedAt", "endedAt", "outcome", "platform", "title", "description", "relatedTo"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -55586,7 +46566,7 @@ func (ec *executionContext) unmarshalInputMailboxOrder(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -55627,7 +46607,7 @@ func (ec *executionContext) unmarshalInputMessageTemplateOrder(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -55664,7 +46644,7 @@ func (ec *executionContext) unmarshalInputMessageTemplateWhereInput(ctx context.
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "channelGT", "channelGTE", "channelLT", "channelLTE", "channelContains", "channelHasPrefix", "channelHasSuffix", "channelEqualFold", "channelContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageEqualFold", "languageContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "html", "htmlNEQ", "htmlIn", "htmlNotIn", "htmlGT", "htmlGTE", "htmlLT", "htmlLTE", "htmlContains", "htmlHasPrefix", "htmlHasSuffix", "htmlIsNil", "htmlNotNil", "htmlEqualFold", "htmlContainsFold", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textIsNil", "textNotNil", "textEqualFold", "textContainsFold"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -56468,7 +47448,7 @@ func (ec *executionContext) unmarshalInputNotificationOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -56505,7 +47485,7 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "appointmentID", "appointmentIDNEQ", "appointmentIDIn", "appointmentIDNotIn", "appointmentIDGT", "appointmentIDGTE", "appointmentIDLT", "appointmentIDLTE", "appointmentIDContains", "appointmentIDHasPrefix", "appointmentIDHasSuffix", "appointmentIDIsNil", "appointmentIDNotNil", "appointmentIDEqualFold", "appointmentIDContainsFold", "scheduledMessageID", "scheduledMessageIDNEQ", "scheduledMessageIDIn", "scheduledMessageIDNotIn", "scheduledMessageIDGT", "scheduledMessageIDGTE", "scheduledMessageIDLT", "scheduledMessageIDLTE", "scheduledMessageIDContains", "scheduledMessageIDHasPrefix", "scheduledMessageIDHasSuffix", "scheduledMessageIDIsNil", "scheduledMessageIDNotNil", "scheduledMessageIDEqualFold", "scheduledMessageIDContainsFold", "contactID", "contactIDNEQ", "contactIDIn", "contactIDNotIn", "contactIDGT", "contactIDGTE", "contactIDLT", "contactIDLTE", "contactIDContains", "contactIDHasPrefix", "contactIDHasSuffix", "contactIDIsNil", "contactIDNotNil", "contactIDEqualFold", "contactIDContainsFold", "formID", "formIDNEQ", "formIDIn", "formIDNotIn", "formIDGT", "formIDGTE", "formIDLT", "formIDLTE", "formIDContains", "formIDHasPrefix", "formIDHasSuffix", "formIDIsNil", "formIDNotNil", "formIDEqualFold", "formIDContainsFold", "recipientName", "recipientNameNEQ", "recipientNameIn", "recipientNameNotIn", "recipientNameGT", "recipientNameGTE", "recipientNameLT", "recipientNameLTE", "recipientNameContains", "recipientNameHasPrefix", "recipientNameHasSuffix", "recipientNameEqualFold", "recipientNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "channelGT", "channelGTE", "channelLT", "channelLTE", "channelContains", "channelHasPrefix", "channelHasSuffix", "channelEqualFold", "channelContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "html", "htmlNEQ", "htmlIn", "htmlNotIn", "htmlGT", "htmlGTE", "htmlLT", "htmlLTE", "htmlContains", "htmlHasPrefix", "htmlHasSuffix", "htmlIsNil", "htmlNotNil", "htmlEqualFold", "htmlContainsFold", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textIsNil", "textNotNil", "textEqualFold", "textContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "providerID", "providerIDNEQ", "providerIDIn", "providerIDNotIn", "providerIDGT", "providerIDGTE", "providerIDLT", "providerIDLTE", "providerIDContains", "providerIDHasPrefix", "providerIDHasSuffix", "providerIDIsNil", "providerIDNotNil", "providerIDEqualFold", "providerIDContainsFold", "attempts", "attemptsNEQ", "attemptsIn", "attemptsNotIn", "attemptsGT", "attemptsGTE", "attemptsLT", "attemptsLTE", "sendAfter", "sendAfterNEQ", "sendAfterIn", "sendAfterNotIn", "sendAfterGT", "sendAfterGTE", "sendAfterLT", "sendAfterLTE", "sentAt", "sentAtNEQ", "sentAtIn", "sentAtNotIn", "sentAtGT", "sentAtGTE", "sentAtLT", "sentAtLTE", "sentAtIsNil", "sentAtNotNil", "deliveredAt", "deliveredAtNEQ", "deliveredAtIn", "deliveredAtNotIn", "deliveredAtGT", "deliveredAtGTE", "deliveredAtLT", "deliveredAtLTE", "deliveredAtIsNil", "deliveredAtNotNil", "failedAt", "failedAtNEQ", "failedAtIn", "failedAtNotIn", "failedAtGT", "failedAtGTE", "failedAtLT", "failedAtLTE", "failedAtIsNil", "failedAtNotNil", "hasClient", "hasClientWith", "hasAppointment", "hasAppointmentWith", "hasContact", "hasContactWith", "hasScheduledMessage", "hasScheduledMessageWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -58541,7 +49521,7 @@ func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -58578,7 +49558,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "requireCancellationReason", "requireCancellationReasonNEQ", "portalInviteOnCreate", "portalInviteOnCreateNEQ", "formReminderDelayHours", "formReminderDelayHoursNEQ", "formReminderDelayHoursIn", "formReminderDelayHoursNotIn", "formReminderDelayHoursGT", "formReminderDelayHoursGTE", "formReminderDelayHoursLT", "formReminderDelayHoursLTE", "callAutoCloseHours", "callAutoCloseHoursNEQ", "callAutoCloseHoursIn", "callAutoCloseHoursNotIn", "callAutoCloseHoursGT", "callAutoCloseHoursGTE", "callAutoCloseHoursLT", "callAutoCloseHoursLTE"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60274,7 +51254,7 @@ func (ec *executionContext) unmarshalInputPayPortalInvoiceInput(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"invoiceId", "cardId", "token", "idempotencyKey"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60325,7 +51305,7 @@ func (ec *executionContext) unmarshalInputPhoneInput(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"label", "number"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60366,7 +51346,7 @@ func (ec *executionContext) unmarshalInputPhoneOptOutOrder(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60403,7 +51383,7 @@ func (ec *executionContext) unmarshalInputPhoneOptOutWhereInput(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneEqualFold", "phoneContainsFold", "keyword", "keywordNEQ", "keywordIn", "keywordNotIn", "keywordGT", "keywordGTE", "keywordLT", "keywordLTE", "keywordContains", "keywordHasPrefix", "keywordHasSuffix", "keywordIsNil", "keywordNotNil", "keywordEqualFold", "keywordContainsFold"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60811,7 +51791,7 @@ func (ec *executionContext) unmarshalInputRequestBookingCodeInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "firstName", "lastName", "phone"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60869,7 +51849,7 @@ func (ec *executionContext) unmarshalInputRequestSignInInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"organization", "email"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60906,7 +51886,7 @@ func (ec *executionContext) unmarshalInputSaveMessageTemplateInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"kind", "channel", "language", "subject", "html", "text"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -60971,7 +51951,7 @@ func (ec *executionContext) unmarshalInputScheduleExceptionInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"staffId", "kind", "startsAt", "endsAt", "date", "start", "end", "note"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61054,7 +52034,7 @@ func (ec *executionContext) unmarshalInputScheduleExceptionOrder(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61091,7 +52071,7 @@ func (ec *executionContext) unmarshalInputScheduleExceptionWhereInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "staffID", "staffIDNEQ", "staffIDIn", "staffIDNotIn", "staffIDGT", "staffIDGTE", "staffIDLT", "staffIDLTE", "staffIDContains", "staffIDHasPrefix", "staffIDHasSuffix", "staffIDEqualFold", "staffIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "startsAtIsNil", "startsAtNotNil", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "endsAtIsNil", "endsAtNotNil", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateContains", "dateHasPrefix", "dateHasSuffix", "dateIsNil", "dateNotNil", "dateEqualFold", "dateContainsFold", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "startContains", "startHasPrefix", "startHasSuffix", "startIsNil", "startNotNil", "startEqualFold", "startContainsFold", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "endContains", "endHasPrefix", "endHasSuffix", "endIsNil", "endNotNil", "endEqualFold", "endContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasStaff", "hasStaffWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62000,7 +52980,7 @@ func (ec *executionContext) unmarshalInputScheduledMessageOrder(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62037,7 +53017,7 @@ func (ec *executionContext) unmarshalInputScheduledMessageWhereInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "appointmentID", "appointmentIDNEQ", "appointmentIDIn", "appointmentIDNotIn", "appointmentIDGT", "appointmentIDGTE", "appointmentIDLT", "appointmentIDLTE", "appointmentIDContains", "appointmentIDHasPrefix", "appointmentIDHasSuffix", "appointmentIDIsNil", "appointmentIDNotNil", "appointmentIDEqualFold", "appointmentIDContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "sendAt", "sendAtNEQ", "sendAtIn", "sendAtNotIn", "sendAtGT", "sendAtGTE", "sendAtLT", "sendAtLTE", "sendAtIsNil", "sendAtNotNil", "minutesBeforeStart", "minutesBeforeStartNEQ", "minutesBeforeStartIn", "minutesBeforeStartNotIn", "minutesBeforeStartGT", "minutesBeforeStartGTE", "minutesBeforeStartLT", "minutesBeforeStartLTE", "minutesBeforeStartIsNil", "minutesBeforeStartNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "sentAt", "sentAtNEQ", "sentAtIn", "sentAtNotIn", "sentAtGT", "sentAtGTE", "sentAtLT", "sentAtLTE", "sentAtIsNil", "sentAtNotNil", "hasClient", "hasClientWith", "hasAppointment", "hasAppointmentWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63016,7 +53996,7 @@ func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"title", "description", "questions", "signatureRequested", "appointmentId"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63078,7 +54058,7 @@ func (ec *executionContext) unmarshalInputServiceOrder(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63115,7 +54095,7 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "durationMinutes", "durationMinutesNEQ", "durationMinutesIn", "durationMinutesNotIn", "durationMinutesGT", "durationMinutesGTE", "durationMinutesLT", "durationMinutesLTE", "priceCents", "priceCentsNEQ", "priceCentsIn", "priceCentsNotIn", "priceCentsGT", "priceCentsGTE", "priceCentsLT", "priceCentsLTE", "priceCentsIsNil", "priceCentsNotNil", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyIsNil", "currencyNotNil", "currencyEqualFold", "currencyContainsFold", "bookableOnline", "bookableOnlineNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "practiceLocationID", "practiceLocationIDNEQ", "practiceLocationIDIn", "practiceLocationIDNotIn", "practiceLocationIDGT", "practiceLocationIDGTE", "practiceLocationIDLT", "practiceLocationIDLTE", "practiceLocationIDContains", "practiceLocationIDHasPrefix", "practiceLocationIDHasSuffix", "practiceLocationIDIsNil", "practiceLocationIDNotNil", "practiceLocationIDEqualFold", "practiceLocationIDContainsFold", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMinNoticeMinutesIsNil", "bookingMinNoticeMinutesNotNil", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "bookingMaxAdvanceDaysIsNil", "bookingMaxAdvanceDaysNotNil", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "cancelMinNoticeMinutesIsNil", "cancelMinNoticeMinutesNotNil", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "rescheduleMinNoticeMinutesIsNil", "rescheduleMinNoticeMinutesNotNil", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "slotIntervalMinutesIsNil", "slotIntervalMinutesNotNil", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferBeforeMinutesIsNil", "bufferBeforeMinutesNotNil", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "bufferAfterMinutesIsNil", "bufferAfterMinutesNotNil", "requireCancellationReason", "requireCancellationReasonNEQ", "requireCancellationReasonIsNil", "requireCancellationReasonNotNil", "hasPracticeLocation", "hasPracticeLocationWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -64608,7 +55588,7 @@ func (ec *executionContext) unmarshalInputShareDocumentInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"title", "description", "fileName", "contentType", "sizeBytes", "url"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -64673,7 +55653,7 @@ func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj a
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "password"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -64721,7 +55701,7 @@ func (ec *executionContext) unmarshalInputStaffOrder(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -64758,7 +55738,7 @@ func (ec *executionContext) unmarshalInputStaffWhereInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "active", "activeNEQ", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "hasAssignedClients", "hasAssignedClientsWith", "hasAppointments", "hasAppointmentsWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -65432,7 +56412,7 @@ func (ec *executionContext) unmarshalInputUpdateClientContactInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"relationship", "relationshipLabel", "clearRelationshipLabel", "contactTypes", "appendContactTypes", "clearContactTypes", "notifyReminders", "notifyConfirmations", "notifyScheduled", "canManageAppointments", "portalScopes", "appendPortalScopes", "clearPortalScopes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -65546,7 +56526,7 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "clearPreferredName", "pronouns", "clearPronouns", "salutation", "clearSalutation", "dateOfBirth", "clearDateOfBirth", "sexAssignedAtBirth", "clearSexAssignedAtBirth", "language", "clearLanguage", "timeZone", "clearTimeZone", "email", "clearEmail", "emailConsent", "mobilePhone", "clearMobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "appendOtherPhones", "clearOtherPhones", "address", "clearAddress", "preferredContactMethod", "status", "tags", "appendTags", "clearTags", "alert", "clearAlert", "notes", "clearNotes", "referringProvider", "clearReferringProvider", "qualified", "clearQualified", "veteranID", "clearVeteranID", "notifyReminders", "notifyConfirmations", "notifyScheduled", "addPractitionerIDs", "removePractitionerIDs", "clearPractitioners", "defaultLocationID", "clearDefaultLocation"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -65933,7 +56913,7 @@ func (ec *executionContext) unmarshalInputUpdateCommunicationInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"title", "description", "relatedTo"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -65977,7 +56957,7 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "clearLastName", "email", "clearEmail", "phone", "clearPhone", "organizationReference", "clearOrganizationReference", "address", "clearAddress", "notes", "clearNotes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66091,7 +57071,7 @@ func (ec *executionContext) unmarshalInputUpdateCoverageInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"region", "clearRegion", "healthCardNumber", "clearHealthCardNumber", "healthCardVersion", "clearHealthCardVersion", "feeProgram", "clearFeeProgram", "feeProgramNumber", "clearFeeProgramNumber", "billingAuthorizationNumber", "clearBillingAuthorizationNumber", "caseNumber", "clearCaseNumber", "numberOfSessions", "clearNumberOfSessions", "billingNotes", "clearBillingNotes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66240,7 +57220,7 @@ func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"name", "address", "clearAddress", "timeZone", "clearTimeZone", "phone", "clearPhone", "active"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66319,7 +57299,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"name", "timeZone", "defaultLanguage", "defaultPhoneRegion", "phone", "clearPhone", "email", "clearEmail", "reminderLeadMinutes", "appendReminderLeadMinutes", "clearReminderLeadMinutes", "quietHoursStart", "quietHoursEnd", "smsHelpReply", "clearSmsHelpReply", "portalInviteOnCreate", "formReminderDelayHours", "callAutoCloseHours"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66468,7 +57448,7 @@ func (ec *executionContext) unmarshalInputUpdateScheduledMessageInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"subject", "clearSubject", "body", "sendAt", "clearSendAt", "minutesBeforeStart", "clearMinutesBeforeStart"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66540,7 +57520,7 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"name", "description", "clearDescription", "durationMinutes", "priceCents", "clearPriceCents", "currency", "clearCurrency", "bookableOnline", "mode", "location", "clearLocation", "bookingMinNoticeMinutes", "clearBookingMinNoticeMinutes", "bookingMaxAdvanceDays", "clearBookingMaxAdvanceDays", "cancelMinNoticeMinutes", "clearCancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "clearRescheduleMinNoticeMinutes", "slotIntervalMinutes", "clearSlotIntervalMinutes", "bufferBeforeMinutes", "clearBufferBeforeMinutes", "bufferAfterMinutes", "clearBufferAfterMinutes", "requireCancellationReason", "clearRequireCancellationReason", "practiceLocationID", "clearPracticeLocation"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66773,7 +57753,7 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"name", "email", "role", "phone", "clearPhone", "active", "timeZone", "clearTimeZone", "addAssignedClientIDs", "removeAssignedClientIDs", "clearAssignedClients"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66873,7 +57853,7 @@ func (ec *executionContext) unmarshalInputUpdateWebhookEndpointInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"url", "description", "eventTypes", "enabled"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66924,7 +57904,7 @@ func (ec *executionContext) unmarshalInputVerifySignInInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "code"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -66972,7 +57952,7 @@ func (ec *executionContext) unmarshalInputWebhookDeliveryOrder(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -67013,7 +57993,7 @@ func (ec *executionContext) unmarshalInputWebhookEndpointOrder(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -67050,7 +58030,7 @@ func (ec *executionContext) unmarshalInputWorkingHoursInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"weekday", "start", "end"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -67098,7 +58078,7 @@ func (ec *executionContext) unmarshalInputWorkingHoursOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -67135,7 +58115,7 @@ func (ec *executionContext) unmarshalInputWorkingHoursWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "staffID", "staffIDNEQ", "staffIDIn", "staffIDNotIn", "staffIDGT", "staffIDGTE", "staffIDLT", "staffIDLTE", "staffIDContains", "staffIDHasPrefix", "staffIDHasSuffix", "staffIDEqualFold", "staffIDContainsFold", "weekday", "weekdayNEQ", "weekdayIn", "weekdayNotIn", "weekdayGT", "weekdayGTE", "weekdayLT", "weekdayLTE", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "startContains", "startHasPrefix", "startHasSuffix", "startEqualFold", "startContainsFold", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "endContains", "endHasPrefix", "endHasSuffix", "endEqualFold", "endContainsFold", "hasStaff", "hasStaffWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -82061,6 +73041,133 @@ var inputUnmarshalers = sync.OnceValue(func() map[reflect.Type]reflect.Value {
 	)
 })
 
+// init lists the parsers of fields' arguments in fieldArgParsers (graph/codegen).
+func init() {
+	fieldArgParsers = map[string]func(*executionContext, context.Context, map[string]any) (map[string]any, error){
+		"field_Appointment_scheduledMessages_args":        (*executionContext).field_Appointment_scheduledMessages_args,
+		"field_Client_appointments_args":                  (*executionContext).field_Client_appointments_args,
+		"field_Client_communications_args":                (*executionContext).field_Client_communications_args,
+		"field_Client_forms_args":                         (*executionContext).field_Client_forms_args,
+		"field_Client_invoices_args":                      (*executionContext).field_Client_invoices_args,
+		"field_Client_portalActivity_args":                (*executionContext).field_Client_portalActivity_args,
+		"field_Client_scheduledMessages_args":             (*executionContext).field_Client_scheduledMessages_args,
+		"field_Client_sharedDocuments_args":               (*executionContext).field_Client_sharedDocuments_args,
+		"field_Client_timeline_args":                      (*executionContext).field_Client_timeline_args,
+		"field_Mutation_addClientContact_args":            (*executionContext).field_Mutation_addClientContact_args,
+		"field_Mutation_addPortalCard_args":               (*executionContext).field_Mutation_addPortalCard_args,
+		"field_Mutation_addScheduleException_args":        (*executionContext).field_Mutation_addScheduleException_args,
+		"field_Mutation_archiveService_args":              (*executionContext).field_Mutation_archiveService_args,
+		"field_Mutation_bookAppointment_args":             (*executionContext).field_Mutation_bookAppointment_args,
+		"field_Mutation_bookAsVisitor_args":               (*executionContext).field_Mutation_bookAsVisitor_args,
+		"field_Mutation_cancelAppointment_args":           (*executionContext).field_Mutation_cancelAppointment_args,
+		"field_Mutation_cancelPortalAppointment_args":     (*executionContext).field_Mutation_cancelPortalAppointment_args,
+		"field_Mutation_cancelScheduledMessage_args":      (*executionContext).field_Mutation_cancelScheduledMessage_args,
+		"field_Mutation_claimPortalInvitation_args":       (*executionContext).field_Mutation_claimPortalInvitation_args,
+		"field_Mutation_completeAppointment_args":         (*executionContext).field_Mutation_completeAppointment_args,
+		"field_Mutation_confirmAppointment_args":          (*executionContext).field_Mutation_confirmAppointment_args,
+		"field_Mutation_connectMailbox_args":              (*executionContext).field_Mutation_connectMailbox_args,
+		"field_Mutation_createApiKey_args":                (*executionContext).field_Mutation_createApiKey_args,
+		"field_Mutation_createAppointment_args":           (*executionContext).field_Mutation_createAppointment_args,
+		"field_Mutation_createClient_args":                (*executionContext).field_Mutation_createClient_args,
+		"field_Mutation_createContact_args":               (*executionContext).field_Mutation_createContact_args,
+		"field_Mutation_createCoverage_args":              (*executionContext).field_Mutation_createCoverage_args,
+		"field_Mutation_createInvoice_args":               (*executionContext).field_Mutation_createInvoice_args,
+		"field_Mutation_createLocation_args":              (*executionContext).field_Mutation_createLocation_args,
+		"field_Mutation_createScheduledMessage_args":      (*executionContext).field_Mutation_createScheduledMessage_args,
+		"field_Mutation_createService_args":               (*executionContext).field_Mutation_createService_args,
+		"field_Mutation_createStaff_args":                 (*executionContext).field_Mutation_createStaff_args,
+		"field_Mutation_createWebhookEndpoint_args":       (*executionContext).field_Mutation_createWebhookEndpoint_args,
+		"field_Mutation_deleteCoverage_args":              (*executionContext).field_Mutation_deleteCoverage_args,
+		"field_Mutation_deleteMessageTemplate_args":       (*executionContext).field_Mutation_deleteMessageTemplate_args,
+		"field_Mutation_deleteWebhookEndpoint_args":       (*executionContext).field_Mutation_deleteWebhookEndpoint_args,
+		"field_Mutation_disconnectMailbox_args":           (*executionContext).field_Mutation_disconnectMailbox_args,
+		"field_Mutation_endCall_args":                     (*executionContext).field_Mutation_endCall_args,
+		"field_Mutation_inviteClientToPortal_args":        (*executionContext).field_Mutation_inviteClientToPortal_args,
+		"field_Mutation_inviteContactToPortal_args":       (*executionContext).field_Mutation_inviteContactToPortal_args,
+		"field_Mutation_logCall_args":                     (*executionContext).field_Mutation_logCall_args,
+		"field_Mutation_markAppointmentMissed_args":       (*executionContext).field_Mutation_markAppointmentMissed_args,
+		"field_Mutation_markThreadRead_args":              (*executionContext).field_Mutation_markThreadRead_args,
+		"field_Mutation_payPortalInvoice_args":            (*executionContext).field_Mutation_payPortalInvoice_args,
+		"field_Mutation_redeliverWebhook_args":            (*executionContext).field_Mutation_redeliverWebhook_args,
+		"field_Mutation_removeClientContact_args":         (*executionContext).field_Mutation_removeClientContact_args,
+		"field_Mutation_removePortalCard_args":            (*executionContext).field_Mutation_removePortalCard_args,
+		"field_Mutation_removeScheduleException_args":     (*executionContext).field_Mutation_removeScheduleException_args,
+		"field_Mutation_requestBookingCode_args":          (*executionContext).field_Mutation_requestBookingCode_args,
+		"field_Mutation_requestSignIn_args":               (*executionContext).field_Mutation_requestSignIn_args,
+		"field_Mutation_rescheduleAppointment_args":       (*executionContext).field_Mutation_rescheduleAppointment_args,
+		"field_Mutation_reschedulePortalAppointment_args": (*executionContext).field_Mutation_reschedulePortalAppointment_args,
+		"field_Mutation_revokeApiKey_args":                (*executionContext).field_Mutation_revokeApiKey_args,
+		"field_Mutation_revokeClientPortal_args":          (*executionContext).field_Mutation_revokeClientPortal_args,
+		"field_Mutation_revokeContactPortal_args":         (*executionContext).field_Mutation_revokeContactPortal_args,
+		"field_Mutation_rotateWebhookSecret_args":         (*executionContext).field_Mutation_rotateWebhookSecret_args,
+		"field_Mutation_saveMessageTemplate_args":         (*executionContext).field_Mutation_saveMessageTemplate_args,
+		"field_Mutation_sendForm_args":                    (*executionContext).field_Mutation_sendForm_args,
+		"field_Mutation_sendMessageToPractice_args":       (*executionContext).field_Mutation_sendMessageToPractice_args,
+		"field_Mutation_sendPortalMessage_args":           (*executionContext).field_Mutation_sendPortalMessage_args,
+		"field_Mutation_sendTestWebhook_args":             (*executionContext).field_Mutation_sendTestWebhook_args,
+		"field_Mutation_setClientNotifications_args":      (*executionContext).field_Mutation_setClientNotifications_args,
+		"field_Mutation_setCoverageBillingContact_args":   (*executionContext).field_Mutation_setCoverageBillingContact_args,
+		"field_Mutation_setWorkingHours_args":             (*executionContext).field_Mutation_setWorkingHours_args,
+		"field_Mutation_shareDocument_args":               (*executionContext).field_Mutation_shareDocument_args,
+		"field_Mutation_signIn_args":                      (*executionContext).field_Mutation_signIn_args,
+		"field_Mutation_submitPortalForm_args":            (*executionContext).field_Mutation_submitPortalForm_args,
+		"field_Mutation_updateBookingRules_args":          (*executionContext).field_Mutation_updateBookingRules_args,
+		"field_Mutation_updateClientContact_args":         (*executionContext).field_Mutation_updateClientContact_args,
+		"field_Mutation_updateClient_args":                (*executionContext).field_Mutation_updateClient_args,
+		"field_Mutation_updateCommunication_args":         (*executionContext).field_Mutation_updateCommunication_args,
+		"field_Mutation_updateContact_args":               (*executionContext).field_Mutation_updateContact_args,
+		"field_Mutation_updateCoverage_args":              (*executionContext).field_Mutation_updateCoverage_args,
+		"field_Mutation_updateLocation_args":              (*executionContext).field_Mutation_updateLocation_args,
+		"field_Mutation_updateOrganization_args":          (*executionContext).field_Mutation_updateOrganization_args,
+		"field_Mutation_updateScheduledMessage_args":      (*executionContext).field_Mutation_updateScheduledMessage_args,
+		"field_Mutation_updateService_args":               (*executionContext).field_Mutation_updateService_args,
+		"field_Mutation_updateStaff_args":                 (*executionContext).field_Mutation_updateStaff_args,
+		"field_Mutation_updateWebhookEndpoint_args":       (*executionContext).field_Mutation_updateWebhookEndpoint_args,
+		"field_Mutation_validateHealthCard_args":          (*executionContext).field_Mutation_validateHealthCard_args,
+		"field_Mutation_verifySignIn_args":                (*executionContext).field_Mutation_verifySignIn_args,
+		"field_Mutation_voidInvoice_args":                 (*executionContext).field_Mutation_voidInvoice_args,
+		"field_Mutation_withdrawForm_args":                (*executionContext).field_Mutation_withdrawForm_args,
+		"field_PortalClient_appointments_args":            (*executionContext).field_PortalClient_appointments_args,
+		"field_Query___type_args":                         (*executionContext).field_Query___type_args,
+		"field_Query_appointments_args":                   (*executionContext).field_Query_appointments_args,
+		"field_Query_availableSlots_args":                 (*executionContext).field_Query_availableSlots_args,
+		"field_Query_bookableServices_args":               (*executionContext).field_Query_bookableServices_args,
+		"field_Query_clients_args":                        (*executionContext).field_Query_clients_args,
+		"field_Query_communications_args":                 (*executionContext).field_Query_communications_args,
+		"field_Query_contacts_args":                       (*executionContext).field_Query_contacts_args,
+		"field_Query_effectiveMessageTemplate_args":       (*executionContext).field_Query_effectiveMessageTemplate_args,
+		"field_Query_exports_args":                        (*executionContext).field_Query_exports_args,
+		"field_Query_locations_args":                      (*executionContext).field_Query_locations_args,
+		"field_Query_node_args":                           (*executionContext).field_Query_node_args,
+		"field_Query_nodes_args":                          (*executionContext).field_Query_nodes_args,
+		"field_Query_notifications_args":                  (*executionContext).field_Query_notifications_args,
+		"field_Query_portalDocument_args":                 (*executionContext).field_Query_portalDocument_args,
+		"field_Query_portalDocuments_args":                (*executionContext).field_Query_portalDocuments_args,
+		"field_Query_portalForm_args":                     (*executionContext).field_Query_portalForm_args,
+		"field_Query_portalForms_args":                    (*executionContext).field_Query_portalForms_args,
+		"field_Query_portalInvitation_args":               (*executionContext).field_Query_portalInvitation_args,
+		"field_Query_portalInvoices_args":                 (*executionContext).field_Query_portalInvoices_args,
+		"field_Query_portalMessages_args":                 (*executionContext).field_Query_portalMessages_args,
+		"field_Query_previewMessage_args":                 (*executionContext).field_Query_previewMessage_args,
+		"field_Query_scheduleExceptions_args":             (*executionContext).field_Query_scheduleExceptions_args,
+		"field_Query_scheduledMessages_args":              (*executionContext).field_Query_scheduledMessages_args,
+		"field_Query_searchContacts_args":                 (*executionContext).field_Query_searchContacts_args,
+		"field_Query_services_args":                       (*executionContext).field_Query_services_args,
+		"field_Query_staffMembers_args":                   (*executionContext).field_Query_staffMembers_args,
+		"field_Query_threadMessages_args":                 (*executionContext).field_Query_threadMessages_args,
+		"field_Query_unmatchedCommunications_args":        (*executionContext).field_Query_unmatchedCommunications_args,
+		"field_Query_webhookDeliveries_args":              (*executionContext).field_Query_webhookDeliveries_args,
+		"field_Query_workingHours_args":                   (*executionContext).field_Query_workingHours_args,
+		"field_Staff_appointments_args":                   (*executionContext).field_Staff_appointments_args,
+		"field_Staff_assignedClients_args":                (*executionContext).field_Staff_assignedClients_args,
+		"field_Staff_communications_args":                 (*executionContext).field_Staff_communications_args,
+		"field___Directive_args_args":                     (*executionContext).field___Directive_args_args,
+		"field___Field_args_args":                         (*executionContext).field___Field_args_args,
+		"field___Type_enumValues_args":                    (*executionContext).field___Type_enumValues_args,
+		"field___Type_fields_args":                        (*executionContext).field___Type_fields_args,
+	}
+}
+
 // errNoChildren… are the errors of scalar fields' contexts, one per scalar
 // type (graph/codegen).
 var (
@@ -82112,4 +73219,57 @@ var (
 	errNoChildrenWebhookDisabledReason    = errors.New("field of type WebhookDisabledReason does not have child fields")
 	errNoChildren__DirectiveLocation      = errors.New("field of type __DirectiveLocation does not have child fields")
 	errNoChildren__TypeKind               = errors.New("field of type __TypeKind does not have child fields")
+)
+
+// childOf… are the Child functions of scalar fields' contexts, one per
+// scalar type (graph/codegen).
+var (
+	childOfApiKeyRole               = childless(errNoChildrenApiKeyRole)
+	childOfAppointmentAddressSource = childless(errNoChildrenAppointmentAddressSource)
+	childOfAppointmentChangeAction  = childless(errNoChildrenAppointmentChangeAction)
+	childOfAppointmentStatus        = childless(errNoChildrenAppointmentStatus)
+	childOfBookedVia                = childless(errNoChildrenBookedVia)
+	childOfBoolean                  = childless(errNoChildrenBoolean)
+	childOfCallEventKind            = childless(errNoChildrenCallEventKind)
+	childOfCallOutcome              = childless(errNoChildrenCallOutcome)
+	childOfCallStatus               = childless(errNoChildrenCallStatus)
+	childOfChannel                  = childless(errNoChildrenChannel)
+	childOfClientStatus             = childless(errNoChildrenClientStatus)
+	childOfCommunicationDirection   = childless(errNoChildrenCommunicationDirection)
+	childOfCommunicationKind        = childless(errNoChildrenCommunicationKind)
+	childOfCommunicationSource      = childless(errNoChildrenCommunicationSource)
+	childOfContactMethod            = childless(errNoChildrenContactMethod)
+	childOfContactType              = childless(errNoChildrenContactType)
+	childOfCursor                   = childless(errNoChildrenCursor)
+	childOfDate                     = childless(errNoChildrenDate)
+	childOfExportKind               = childless(errNoChildrenExportKind)
+	childOfFormQuestionType         = childless(errNoChildrenFormQuestionType)
+	childOfFormStatus               = childless(errNoChildrenFormStatus)
+	childOfHealthCardStatus         = childless(errNoChildrenHealthCardStatus)
+	childOfID                       = childless(errNoChildrenID)
+	childOfInt                      = childless(errNoChildrenInt)
+	childOfInvoiceStatus            = childless(errNoChildrenInvoiceStatus)
+	childOfMailboxSecurity          = childless(errNoChildrenMailboxSecurity)
+	childOfMessageDirection         = childless(errNoChildrenMessageDirection)
+	childOfMessageKind              = childless(errNoChildrenMessageKind)
+	childOfMessageStatus            = childless(errNoChildrenMessageStatus)
+	childOfPaymentStatus            = childless(errNoChildrenPaymentStatus)
+	childOfPortalInvitationState    = childless(errNoChildrenPortalInvitationState)
+	childOfPortalScope              = childless(errNoChildrenPortalScope)
+	childOfPortalStatus             = childless(errNoChildrenPortalStatus)
+	childOfRecipientKind            = childless(errNoChildrenRecipientKind)
+	childOfRelatedPerson            = childless(errNoChildrenRelatedPerson)
+	childOfRelationship             = childless(errNoChildrenRelationship)
+	childOfScheduleExceptionKind    = childless(errNoChildrenScheduleExceptionKind)
+	childOfScheduledMessageStatus   = childless(errNoChildrenScheduledMessageStatus)
+	childOfServiceMode              = childless(errNoChildrenServiceMode)
+	childOfStaffRole                = childless(errNoChildrenStaffRole)
+	childOfString                   = childless(errNoChildrenString)
+	childOfTime                     = childless(errNoChildrenTime)
+	childOfTimelineActor            = childless(errNoChildrenTimelineActor)
+	childOfTimelineKind             = childless(errNoChildrenTimelineKind)
+	childOfWebhookDeliveryStatus    = childless(errNoChildrenWebhookDeliveryStatus)
+	childOfWebhookDisabledReason    = childless(errNoChildrenWebhookDisabledReason)
+	childOf__DirectiveLocation      = childless(errNoChildren__DirectiveLocation)
+	childOf__TypeKind               = childless(errNoChildren__TypeKind)
 )

@@ -190,7 +190,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) *Han
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields,
 		maxTokens: cfg.MaxTokens, maxIntro: cfg.MaxIntrospectionCost, schema: es.Schema(), parsed: parsed})
 	srv.Use(argumentCheck{})
-	srv.Use(argsOnce{})
+	srv.Use(argsOnce{es: es.(*executableSchema)})
 	srv.Use(fieldChecks{audience{}, newWidgetLimit(cfg.Limits, cfg.WidgetLimit), sessionViewer{}})
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))

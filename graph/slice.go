@@ -16,28 +16,33 @@ func marshalSlice(ctx context.Context, length int, _ int64, omitPanicHandler boo
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
 ) (ret graphql.Array) {
 	ret = make(graphql.Array, length)
+	// The elements' contexts and indexes, made in one allocation each rather
+	// than two for every element.
+	fcs, index := make([]graphql.FieldContext, length), make([]int, length)
 	for i := range length {
-		child := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+		index[i] = i
+		fcs[i].Index = &index[i]
+		child := graphql.WithFieldContext(ctx, &fcs[i])
 		if omitPanicHandler {
 			ret[i] = marshalElement(child, i)
 			continue
 		}
-		if !marshalRecovered(child, func() { ret[i] = marshalElement(child, i) }) {
+		var ok bool
+		if ret[i], ok = marshalRecovered(child, i, marshalElement); !ok {
 			return nil
 		}
 	}
 	return ret
 }
 
-// marshalRecovered runs marshal, and reports false after adding the error
-// of a panic in it to ctx's field.
-func marshalRecovered(ctx context.Context, marshal func()) (ok bool) {
+// marshalRecovered marshals element i, and reports false after adding the
+// error of a panic in it to ctx's field.
+func marshalRecovered(ctx context.Context, i int, marshalElement func(ctx context.Context, i int) graphql.Marshaler) (m graphql.Marshaler, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			graphql.AddError(ctx, graphql.Recover(ctx, r))
 			ok = false
 		}
 	}()
-	marshal()
-	return true
+	return marshalElement(ctx, i), true
 }
