@@ -286,7 +286,7 @@ func readsNoContext(body []byte) bool {
 // non-nil object, and the "must not be null" of a nil result needs an
 // interface (those fields are left to gqlgen). When the marshaller never
 // reads its context (readsNoContext: a nullable scalar, an enum, an ID, a
-// non-null string or boolean, which cannot be null), the field is marshalled
+// non-null string, integer or boolean, which cannot be null), the field is marshalled
 // in its parent's context, without a context of its own: two allocations
 // fewer, and nothing that could read it.
 func plainLeaves(src []byte) ([]byte, error) {
