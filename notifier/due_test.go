@@ -2,6 +2,7 @@ package notifier_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
@@ -177,4 +179,60 @@ func truncated(as []notifier.RemindedAppointment) []notifier.RemindedAppointment
 		out[i] = notifier.RemindedAppointment{ID: a.ID, StartsAt: a.StartsAt.UTC().Truncate(time.Microsecond)}
 	}
 	return out
+}
+
+// TestDueJobsAcrossDaylightSaving: a whole-day lead keeps the wall-clock
+// time in the appointment's zone, so the reminder of Sunday 9:00 after
+// clocks spring forward falls due 23 hours before; that due job reminds it,
+// and not the appointment an hour later whose reminder is due then plus an
+// hour.
+func TestDueJobsAcrossDaylightSaving(t *testing.T) {
+	t.Parallel()
+	db := kithtest.BareDB(t, nil)
+	ctx := context.Background()
+	q, err := notifier.NewQueue(ctx, db, notifier.Config{NoQuietHours: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	toronto, err := time.LoadLocation("America/Toronto")
+	require.NoError(t, err)
+	nine := time.Date(2027, time.March, 14, 9, 0, 0, 0, toronto) // clocks went forward at 2:00
+	if time.Until(nine) < 48*time.Hour {
+		t.Skip("the spring of 2027 has passed")
+	}
+	p := kithtest.NewPractice(t, db, "dst")
+	var ids []pulid.ID
+	inTx(t, db, p.Org.ID, func(ctx context.Context, c *ent.Client) error {
+		for i, start := range []time.Time{nine, nine.Add(time.Hour)} {
+			dr, err := c.Staff.Create().SetName("Dr DST").SetEmail(fmt.Sprintf("dr%d@dst.example", i)).SetRole(staff.RolePractitioner).Save(ctx)
+			if err != nil {
+				return err
+			}
+			cl, err := c.ClientProfile.Create().SetFirstName(fmt.Sprintf("Client%d", i)).SetLastName("DST").
+				SetEmail(fmt.Sprintf("c%d@example.com", i)).Save(ctx)
+			if err != nil {
+				return err
+			}
+			a, err := c.Appointment.Create().SetClientID(cl.ID).SetPractitionerID(dr.ID).SetTimeZone("America/Toronto").
+				SetStartsAt(start).SetEndsAt(start.Add(50 * time.Minute)).Save(ctx)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, a.ID)
+		}
+		return nil
+	})
+	js, err := q.ReminderJobs(ctx)
+	require.NoError(t, err)
+	require.Len(t, js, 2)
+	saturdayNine := time.Date(2027, time.March, 13, 9, 0, 0, 0, toronto)
+	first := js[0].Args
+	require.True(t, first.DueAt.Equal(saturdayNine), "due Saturday 9:00, 23 hours before: %s", first.DueAt)
+	require.Equal(t, 24*time.Hour, first.Lead)
+	require.True(t, js[1].Args.DueAt.Equal(saturdayNine.Add(time.Hour)), "the 10:00 one at Saturday 10:00: %s", js[1].Args.DueAt)
+
+	require.NoError(t, q.WorkReminders(ctx, first))
+	js, err = q.ReminderJobs(ctx)
+	require.NoError(t, err)
+	require.Len(t, js, 3)
+	require.Equal(t, []notifier.RemindedAppointment{{ID: ids[0], StartsAt: nine.UTC()}}, truncated(js[2].Args.Appointments),
+		"the 9:00 appointment alone")
 }
