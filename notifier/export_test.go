@@ -50,3 +50,28 @@ func (q *Queue) RunNow(ctx context.Context, id int64) error {
 func (q *Queue) WorkReminders(ctx context.Context, args ReminderArgs) error {
 	return (&reminderWorker{q: q}).Work(ctx, &river.Job[ReminderArgs]{JobRow: &rivertype.JobRow{}, Args: args})
 }
+
+// ReminderJob is a reminder job as River keeps it.
+type ReminderJob struct {
+	ID          int64
+	Args        ReminderArgs
+	ScheduledAt time.Time
+	State       string
+}
+
+// ReminderJobs lists the reminder jobs, in every state, in the order River
+// inserted them.
+func (q *Queue) ReminderJobs(ctx context.Context) ([]ReminderJob, error) {
+	res, err := q.river.JobList(ctx, river.NewJobListParams().Kinds(ReminderArgs{}.Kind()).First(10000))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ReminderJob, len(res.Jobs))
+	for i, j := range res.Jobs {
+		out[i] = ReminderJob{ID: j.ID, ScheduledAt: j.ScheduledAt, State: string(j.State)}
+		if err := json.Unmarshal(j.EncodedArgs, &out[i].Args); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -260,20 +260,38 @@ func rollback(tx *ent.Tx, err error) error {
 	return err
 }
 
-// ReminderArgs is the job that sends an appointment's reminders when they
-// fall due, or those of several appointments that fall due together
-// (Appointments). StartsAt is the start it was scheduled for: a moved appointment
-// has its own newer job, and this one sends nothing. DueAt is when it falls
-// due, which tells apart the jobs of an organisation's several lead times.
+// ReminderArgs is a reminder job, in one of three shapes.
+//
+// A due job (OrganizationID, DueAt, Lead), which booking schedules for
+// DueAt, stands for every appointment of the organisation whose reminder of
+// lead Lead falls due at DueAt: its worker finds those still on at a start
+// that makes them due then, and queues batch jobs of them (fanOut). The
+// arguments are the job's uniqueness, so the appointments booked for the
+// same due time and lead share one job.
+//
+// A batch job (DueAt, Appointments) sends the reminders of up to
+// remindBatch appointments, each still on at the start it was queued for:
+// what a due job queues, and RemindNow.
+//
+// A single job (AppointmentID, StartsAt, DueAt) is the one appointment's,
+// as booking scheduled them before due jobs; those still queued send as a
+// batch of one. A moved appointment no longer has the start such a job
+// names, and its job sends nothing.
 type ReminderArgs struct {
 	AppointmentID pulid.ID  `json:"appointment_id,omitempty"`
 	StartsAt      time.Time `json:"starts_at,omitzero"`
 	// DueAt is the time the job is scheduled for (to the minute for
 	// RemindNow); zero in jobs queued before it was recorded.
 	DueAt time.Time `json:"due_at,omitzero"`
-	// Appointments are the appointments of a job that reminds several
-	// (RemindNow), each with the start it was queued for, as StartsAt.
+	// Appointments are the appointments of a batch job, each with the
+	// start it was queued for, as StartsAt.
 	Appointments []RemindedAppointment `json:"appointments,omitempty"`
+	// OrganizationID is the organisation of a due job, whose appointments
+	// it finds; empty in the other shapes.
+	OrganizationID pulid.ID `json:"organization_id,omitempty"`
+	// Lead is a due job's lead time: its appointments are those whose
+	// reminder of this lead (compose.ReminderTimes) falls due at DueAt.
+	Lead time.Duration `json:"lead,omitempty"`
 }
 
 // RemindedAppointment is one appointment of a ReminderArgs that reminds
@@ -294,8 +312,9 @@ func (a ReminderArgs) reminded() []RemindedAppointment {
 // Kind implements river.JobArgs.
 func (ReminderArgs) Kind() string { return "kith_reminder" }
 
-// InsertOpts keeps one reminder job per appointment, start and due time:
-// an appointment moved away and back again is reminded once. The due time
+// InsertOpts keeps one reminder job per set of arguments: one due job per
+// organisation, due time and lead, one batch job per list of appointments
+// and due time (a due job run twice queues no second batch). The due time
 // is in the arguments because River computes a ByPeriod key from the time
 // of insertion, not from ScheduledAt: with ByPeriod alone, the jobs of two
 // lead times inserted together shared one key, which PostgreSQL refuses in
@@ -310,11 +329,18 @@ type reminderWorker struct {
 	q *Queue
 }
 
-// Work sends the reminders of the job's appointments that are still on at
-// the same time, in one transaction with their send jobs: the appointments
-// with what their messages need are read together (loadAppointments), and
-// their notifications written together (recordAll).
+// Work runs a reminder job. A due job queues the batch jobs of the
+// organisation's appointments due at its time (fanOut). A batch or single
+// job sends the reminders of its appointments that are still on at the
+// start they were queued for, in one transaction with their send jobs: the
+// appointments with what their messages need are read together
+// (loadAppointments), those already reminded since the job fell due are
+// dropped (remindedSince), and the notifications are written together
+// (recordAll).
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
+	if job.Args.OrganizationID != "" && job.Args.AppointmentID == "" && len(job.Args.Appointments) == 0 {
+		return w.q.fanOut(ctx, job.Args)
+	}
 	ctx = viewer.SystemContext(ctx)
 	reminded := job.Args.reminded()
 	tx, err := w.q.db.Client.Tx(ctx)

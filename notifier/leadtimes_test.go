@@ -1,67 +1,42 @@
 package notifier_test
 
 import (
-	"encoding/json"
+	"context"
 	"slices"
 	"testing"
 	"time"
 
-	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/schematype"
 )
 
-// reminderJob is a reminder job in River's table: the start it reminds of
-// and when it is scheduled.
-type reminderJob struct {
-	StartsAt, ScheduledAt time.Time
-}
-
-// reminderJobs lists the reminder jobs of appointmentID in River's table.
-func reminderJobs(t *testing.T, env *notifiertest.Env, appointmentID string) []reminderJob {
+// reminderJobs lists the scheduled times of the due reminder jobs in
+// River's table that stand for an appointment of p starting at start in loc
+// (those of p's organisation whose due time is start's reminder of their
+// lead), and requires each to be scheduled for its due time; all are all of
+// p's due jobs.
+func reminderJobs(t *testing.T, env *notifiertest.Env, p kithtest.Practice, start time.Time, loc *time.Location) (dues []time.Time, all int) {
 	t.Helper()
-	args := "args"
-	if env.DB.Dialect == dialect.SQLite {
-		args = "json(args)" // River keeps SQLite's as JSONB
-	}
-	rows, err := env.DB.SQL.Query(`SELECT ` + args + `, scheduled_at FROM river_job WHERE kind = 'kith_reminder'`)
+	jobs, err := env.Queue.ReminderJobs(context.Background())
 	require.NoError(t, err)
-	defer rows.Close()
-	var out []reminderJob
-	for rows.Next() {
-		var (
-			raw []byte
-			at  any
-		)
-		require.NoError(t, rows.Scan(&raw, &at))
-		var a struct {
-			AppointmentID string    `json:"appointment_id"`
-			StartsAt      time.Time `json:"starts_at"`
+	for _, j := range jobs {
+		a := j.Args
+		require.Equal(t, p.Org.ID, a.OrganizationID, "a due job: %+v", a)
+		require.Empty(t, a.AppointmentID)
+		require.Empty(t, a.Appointments)
+		require.True(t, j.ScheduledAt.Equal(a.DueAt), "scheduled at %s, due at %s", j.ScheduledAt, a.DueAt)
+		all++
+		at := compose.ReminderTimes(start, loc, []time.Duration{a.Lead})
+		if len(at) == 1 && at[0].Truncate(time.Microsecond).Equal(a.DueAt) {
+			dues = append(dues, j.ScheduledAt.UTC().Truncate(time.Second))
 		}
-		require.NoError(t, json.Unmarshal(raw, &a), string(raw))
-		if a.AppointmentID != appointmentID {
-			continue
-		}
-		j := reminderJob{StartsAt: a.StartsAt}
-		switch v := at.(type) {
-		case time.Time:
-			j.ScheduledAt = v
-		case string:
-			j.ScheduledAt, err = time.Parse("2006-01-02 15:04:05.999999999-07:00", v)
-			if err != nil {
-				j.ScheduledAt, err = time.Parse(time.RFC3339Nano, v)
-			}
-			require.NoError(t, err, v)
-		default:
-			t.Fatalf("scheduled_at is a %T", at)
-		}
-		out = append(out, j)
 	}
-	require.NoError(t, rows.Err())
-	return out
+	slices.SortFunc(dues, time.Time.Compare)
+	return dues, all
 }
 
 // TestSeveralLeadTimes: with several reminder lead times, booking and
@@ -91,13 +66,7 @@ func TestSeveralLeadTimes(t *testing.T) {
 		}
 		start := env.Appointment(t, id).StartsAt
 		dues := func() []time.Time {
-			var out []time.Time
-			for _, j := range reminderJobs(t, env, id) {
-				if j.StartsAt.Equal(start) {
-					out = append(out, j.ScheduledAt.UTC().Truncate(time.Second))
-				}
-			}
-			slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+			out, _ := reminderJobs(t, env, p, start, toronto)
 			return out
 		}
 		want := func() []time.Time {
@@ -118,6 +87,7 @@ func TestSeveralLeadTimes(t *testing.T) {
 			map[string]any{"id": id, "s": at.Format(time.RFC3339), "e": at.Add(50 * time.Minute).Format(time.RFC3339)}, nil)
 		start = env.Appointment(t, id).StartsAt
 		require.Equal(t, want(), dues(), "%v: moved, one reminder per lead time at the new start", leads)
-		require.Len(t, reminderJobs(t, env, id), 2*len(leads))
+		_, all := reminderJobs(t, env, p, start, toronto)
+		require.Equal(t, 2*len(leads), all, "%v: a due job per lead time, for each start", leads)
 	}
 }

@@ -339,22 +339,37 @@ func (q *Queue) sendJobSize(channel schematype.Channel) int {
 	return max(1, min(maxSendJob, int(perSecond*q.cfg.JobTimeout.Seconds()/2)))
 }
 
-// scheduleReminders schedules a reminder job per lead time that is still
-// ahead, each with its due time in its arguments (see ReminderArgs). A job whose appointment has since moved or been cancelled sends
-// nothing, so older reminders need no cleaning up.
+// scheduleReminders schedules, per lead time of the organisation whose
+// reminder of a is still ahead, the organisation's due job of that lead
+// and due time (see ReminderArgs), in etx, the transaction of the booking:
+// the appointments of the organisation due at the same time with the same
+// lead share one job, which River keeps unique by its arguments, and which
+// finds them when it runs. Due times are kept to the microsecond, as
+// appointments' starts are stored. A moved or cancelled appointment needs
+// no cleaning up: a due job finds the appointments on at a start due then.
 // a has its client and the client's organisation loaded, whose lead times
 // apply.
 func (q *Queue) scheduleReminders(ctx context.Context, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
 	org := a.Edges.Client.Edges.Organization
-	for _, due := range compose.ReminderTimes(a.StartsAt, schematype.Location(a.TimeZone), q.leads(org)) {
-		if due.Before(time.Now()) {
-			continue
+	loc := schematype.Location(a.TimeZone)
+	now := time.Now()
+	var seen []time.Duration
+	for _, lead := range q.leads(org) {
+		if slices.Contains(seen, lead) {
+			continue // one job per lead
 		}
-		jobs = append(jobs, river.InsertManyParams{
-			Args:       ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC(), DueAt: due.UTC()},
-			InsertOpts: &river.InsertOpts{ScheduledAt: due.UTC()},
-		})
+		seen = append(seen, lead)
+		for _, due := range compose.ReminderTimes(a.StartsAt, loc, []time.Duration{lead}) {
+			if due.Before(now) {
+				continue
+			}
+			due = due.UTC().Truncate(time.Microsecond)
+			jobs = append(jobs, river.InsertManyParams{
+				Args:       ReminderArgs{OrganizationID: a.OrganizationID, DueAt: due, Lead: lead},
+				InsertOpts: &river.InsertOpts{ScheduledAt: due},
+			})
+		}
 	}
 	return q.insert(ctx, etx, jobs...)
 }
