@@ -134,6 +134,11 @@ var (
 				Columns: []*schema.Column{AppointmentsColumns[17], AppointmentsColumns[3], AppointmentsColumns[4], AppointmentsColumns[9], AppointmentsColumns[15]},
 			},
 			{
+				Name:    "appointment_organization_id_starts_at",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[3]},
+			},
+			{
 				Name:    "appointment_organization_id_idempotency_key",
 				Unique:  true,
 				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[13]},

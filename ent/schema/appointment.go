@@ -108,6 +108,9 @@ func (Appointment) Indexes() []ent.Index {
 		// A practitioner's appointments by start, covering what availability
 		// reads of them (booking's loadSchedules), so it reads no table row.
 		index.Fields("practitioner_id", "starts_at", "ends_at", "status", "organization_id").StorageKey("appointment_practitioner_id_schedule"),
+		// An organisation's appointments by start: the reminders due at a
+		// time (notifier's due jobs) are found over it.
+		index.Fields("organization_id", "starts_at"),
 		// One appointment per idempotency key in an organisation.
 		index.Fields("organization_id", "idempotency_key").Unique(),
 	}
