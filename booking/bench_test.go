@@ -11,6 +11,7 @@ import (
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/server"
 )
 
@@ -58,7 +59,7 @@ func BenchmarkAvailableSlots(b *testing.B) {
 	require.NoError(b, err)
 	require.NotEmpty(b, slots)
 	b.ReportAllocs()
-	cpu, n := cpuTime(), 0
+	cpu, n := kithtest.CPUTime(), 0
 	for b.Loop() {
 		if _, err := booking.Slots(bd.ctx, bd.db, q); err != nil {
 			b.Fatal(err)
@@ -67,6 +68,6 @@ func BenchmarkAvailableSlots(b *testing.B) {
 	}
 	// CPU time per call, the process's (the garbage collector's too): less
 	// disturbed than ns/op by other work on the machine.
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(n), "cpu-ns/op")
+	b.ReportMetric(float64(kithtest.CPUTime()-cpu)/float64(n), "cpu-ns/op")
 	b.ReportMetric(float64(len(slots)), "slots")
 }

@@ -237,7 +237,7 @@ func runProfile(b *testing.B, client *http.Client, url, token string, body []byt
 	b.ReportAllocs()
 	b.SetParallelism(profileParallelism)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := kithtest.CPUTime()
 	b.RunParallel(func(pb *testing.PB) {
 		first := true
 		for pb.Next() {
@@ -262,7 +262,7 @@ func runProfile(b *testing.B, client *http.Client, url, token string, body []byt
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-us/op")
+	b.ReportMetric(float64((kithtest.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-us/op")
 }
 
 // profileBaseline answers profileQuery's variables with hand-written SQL on

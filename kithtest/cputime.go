@@ -1,16 +1,16 @@
 //go:build unix
 
-package graph_test
+package kithtest
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time the process has used, user and system: a
+// CPUTime is the CPU time the process has used, user and system: a
 // benchmark's figure that other work on the machine disturbs less than the
 // wall clock.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var r syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r); err != nil {
 		return 0
